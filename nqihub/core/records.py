@@ -1,0 +1,110 @@
+"""Audited writes of one row: the building blocks every app's services.py uses.
+
+Each helper runs in one transaction: it checks the actor's scope (before and after the change, so a row cannot
+be moved out of the actor's jurisdiction), validates the whole row, saves, and appends the audit event.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from nqihub.engines.text import fold_identifier, fold_text
+
+from .audit import record_event, snapshot
+from .scoping import Action, can
+
+M = TypeVar("M", bound=models.Model)
+
+# Fields that are identifiers: folded to upper case without spaces (everything else typed is folded text).
+IDENTIFIER_FIELDS = frozenset({"uscc", "region_code", "industry_code", "cma_number", "cnas_number"})
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the row after the form was opened (optimistic locking on updated_at)."""
+
+
+def fold_input(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Fold every typed string (full-width, dashes, spaces); identifiers also lose spaces and become upper case."""
+    folded: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, str):
+            value = fold_identifier(value) if key in IDENTIFIER_FIELDS else fold_text(value)
+        folded[key] = value
+    return folded
+
+
+def _empty_to_null(model: type[models.Model], data: dict[str, Any]) -> dict[str, Any]:
+    # An optional unique identifier left blank must be stored as NULL, or two blanks would collide.
+    for key, value in data.items():
+        if value == "":
+            try:
+                field = model._meta.get_field(key)
+            except FieldDoesNotExist:
+                continue
+            if field.null:
+                data[key] = None
+    return data
+
+
+def _event_name(model: type[models.Model], verb: str) -> str:
+    return f"{model._meta.model_name}.{verb}"
+
+
+def _require(actor, action: Action, model: type[models.Model], obj: models.Model) -> None:
+    if not can(actor, action, model, obj):
+        raise PermissionDenied(_("无权对该记录执行此操作(超出角色或管辖范围)"))
+
+
+@transaction.atomic
+def create_record(actor, model: type[M], data: Mapping[str, Any], *, event: str = "") -> M:
+    obj = model(**_empty_to_null(model, fold_input(data)))
+    _require(actor, Action.ADD, model, obj)
+    obj.full_clean()
+    obj.save()
+    record_event(actor, event or _event_name(model, "create"), obj, after=snapshot(obj))
+    return obj
+
+
+@transaction.atomic
+def update_record(
+    actor,
+    obj: M,
+    data: Mapping[str, Any],
+    *,
+    event: str = "",
+    expected_version: str | None = None,
+    allowed_fields: Iterable[str] | None = None,
+) -> M:
+    """Apply `data` to `obj`. `expected_version` is the updated_at the editor saw; a newer one means a conflict."""
+    model = type(obj)
+    locked = model.objects.select_for_update().get(pk=obj.pk)
+    _require(actor, Action.CHANGE, model, locked)
+    if expected_version and hasattr(locked, "updated_at") and locked.updated_at.isoformat() != expected_version:
+        raise EditConflict(_("该记录已被他人修改,请刷新后重新编辑"), code="edit_conflict")
+    before = snapshot(locked)
+    data = _empty_to_null(model, fold_input(data))
+    if allowed_fields is not None:
+        refused = set(data) - set(allowed_fields)
+        if refused:
+            raise PermissionDenied(_("无权修改字段:%(f)s") % {"f": "、".join(sorted(refused))})
+    for key, value in data.items():
+        setattr(locked, key, value)
+    _require(actor, Action.CHANGE, model, locked)
+    locked.full_clean()
+    locked.save()
+    after = snapshot(locked)
+    if {k: v for k, v in before.items() if k != "updated_at"} != {k: v for k, v in after.items() if k != "updated_at"}:
+        record_event(actor, event or _event_name(model, "update"), locked, before=before, after=after)
+    return locked
+
+
+@transaction.atomic
+def delete_record(actor, obj: models.Model, *, event: str = "") -> None:
+    model = type(obj)
+    _require(actor, Action.DELETE, model, obj)
+    before = snapshot(obj)
+    record_event(actor, event or _event_name(model, "delete"), obj, before=before)
+    obj.delete()
