@@ -1,12 +1,22 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from nqihub.core import api_views as core_api
 from nqihub.registry import api as registry_api
 
-router = DefaultRouter()
+class PublicAPIRootView(APIRootView):
+    """The API's index lists the endpoints; what each returns is scoped by that endpoint."""
+
+    public_endpoint = True
+
+
+class Router(DefaultRouter):
+    APIRootView = PublicAPIRootView
+
+
+router = Router()
 router.register("regions", core_api.RegionViewSet, basename="region")
 router.register("industries", core_api.IndustryViewSet, basename="industry")
 router.register("ccs", core_api.CCSViewSet, basename="ccs")

@@ -5,7 +5,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .records import EditConflict, fold_input
+from .records import EditConflict, StillReferenced, fold_input
 from .scoping import action_for_method, restrict
 
 
@@ -58,9 +58,10 @@ class ScopedCreateListRetrieveViewSet(
 
 
 def exception_handler(exc, context):
-    """Model validation raised inside a service becomes a 400 naming each field; an edit conflict a 409."""
-    if isinstance(exc, EditConflict):
-        return Response({"detail": exc.messages[0], "code": "edit_conflict"}, status=status.HTTP_409_CONFLICT)
+    """Model validation raised inside a service becomes a 400 naming each field; an edit conflict or a row
+    still referenced elsewhere a 409."""
+    if isinstance(exc, EditConflict | StillReferenced):
+        return Response({"detail": exc.messages[0], "code": exc.code}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = serializers.ValidationError(detail)

@@ -174,6 +174,16 @@ class User(AbstractUser):
                 raise ValidationError({field: message})
 
 
+class AuditEventQuerySet(models.QuerySet):
+    """Bulk update and delete would bypass the model's refusal, so the queryset refuses them too."""
+
+    def update(self, **kwargs):
+        raise PermissionError("audit events are append-only")
+
+    def delete(self):
+        raise PermissionError("audit events are append-only")
+
+
 class AuditEvent(models.Model):
     """One write, as a service function recorded it. Append-only: the database refuses UPDATE (and DELETE on
     PostgreSQL) through triggers, and the model refuses both."""
@@ -195,6 +205,8 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("修改后"), null=True, blank=True)
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审计事件")

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from nqihub.engines.text import fold_identifier, fold_text
@@ -101,10 +102,23 @@ def update_record(
     return locked
 
 
+class StillReferenced(ValidationError):
+    """The row is still used elsewhere (an account, a disclosure …) and is kept."""
+
+
 @transaction.atomic
 def delete_record(actor, obj: models.Model, *, event: str = "") -> None:
     model = type(obj)
     _require(actor, Action.DELETE, model, obj)
     before = snapshot(obj)
-    record_event(actor, event or _event_name(model, "delete"), obj, before=before)
-    obj.delete()
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except ProtectedError as exc:
+        users = "、".join(sorted({str(o) for o in exc.protected_objects})[:5])
+        raise StillReferenced(
+            _("%(obj)s 仍被其他记录引用(%(refs)s),不能删除") % {"obj": obj, "refs": users}, code="protected"
+        ) from None
+    record_event(actor, event or _event_name(model, "delete"), object_type=model._meta.label_lower,
+                 object_id=str(before.get("id", "")), object_repr=str(obj)[:255],
+                 region_code=before.get("region_code", "") or "", before=before)

@@ -18,6 +18,11 @@ Normalised display form — the key every match uses; display keeps the original
 
 An identical adoption written after the primary number (`GB/T 19001-2016/ISO 9001:2015`) is not part of the
 normalised form: it is parsed into `StandardNumber.adopted` and appended by `render`.
+
+Enterprise patterns (`enterprise_patterns`, a mapping region-code prefix → regex) are matched in full against
+the folded text with the spaces around `/`, `-`, `:` and `.` removed, e.g. `Q/330106 ABC 0001-2024`; a
+pattern may name the groups `number` and `year`, otherwise the year is what follows the last hyphen. A
+pattern that is not a valid regex is a configuration error and raises `re.error`.
 """
 
 from __future__ import annotations
@@ -26,7 +31,6 @@ import datetime
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal, NoReturn
 
@@ -319,13 +323,9 @@ def _parse_group(text: str) -> StandardNumber:
     return StandardNumber("group", code, "group", number, year)
 
 
-@lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
 def _as_regex(pattern: str | re.Pattern[str]) -> re.Pattern[str]:
-    return pattern if isinstance(pattern, re.Pattern) else _compiled(pattern)
+    # re.compile keeps its own cache, so configured patterns are compiled once.
+    return pattern if isinstance(pattern, re.Pattern) else re.compile(pattern)
 
 
 def _enterprise_from(text: str, match: re.Match[str]) -> StandardNumber:
@@ -561,6 +561,8 @@ def _parse_adoption(
 
 
 def _parse(text: str, patterns: Mapping[str, str | re.Pattern[str]] | None) -> StandardNumber:
+    if not isinstance(text, str):
+        _reject("标准编号应为文本", "a standard number must be text")
     folded = fold(text)
     if not folded:
         _reject("标准编号为空", "the standard number is empty")
@@ -579,10 +581,8 @@ def _parse(text: str, patterns: Mapping[str, str | re.Pattern[str]] | None) -> S
 
 
 def parse(text: str, *, enterprise_patterns: Mapping[str, str | re.Pattern[str]] | None = None) -> ParseResult:
-    """Parse a typed standard number; never raises for bad text, never guesses.
-
-    `enterprise_patterns` maps region-code prefixes to regexes for `Q/` numbers; when given, a `Q/` number
-    must match one of them (include `DEFAULT_ENTERPRISE_PATTERN` to keep the default)."""
+    """Parse a typed standard number, never guessing; bad text gives a result with a reason, not an exception.
+    With `enterprise_patterns`, a `Q/` number must match one of them (add `DEFAULT_ENTERPRISE_PATTERN` to keep it)."""
     try:
         standard = _parse(text, enterprise_patterns)
     except _Rejected as exc:

@@ -270,7 +270,7 @@ def test_invalid_input_is_refused_with_a_reason(text, reason):
     assert reason in result.error
     zh, _, en = result.error.partition(" / ")
     assert re.search(r"[\u4e00-\u9fff]", zh), "the reason starts in Chinese"
-    assert en.isascii() or "'" in en, "the reason has an English part"
+    assert re.search(r"[a-z]{3,}", en), "the reason ends in English"
     assert normalize(text) is None
 
 
@@ -541,9 +541,7 @@ def test_normalize_is_idempotent(typed):
 
 @given(st.one_of(national(), industry(), metrology(), international()))
 def test_the_space_after_the_code_may_be_missing(std):
-    squeezed = render(std).replace(" ", "", 1) if " " in std.code else render(std).replace(" ", "", 1)
-    if std.code.count(" "):
-        squeezed = std.code + render(std)[len(std.code) + 1 :]
+    squeezed = std.code + render(std)[len(std.code) + 1 :]
     assert normalize(squeezed) == std.normalized
 
 
@@ -553,3 +551,8 @@ def test_parse_never_raises_and_never_half_succeeds(text):
     assert result.ok is (result.error is None)
     if result.ok:
         assert normalize(result.normalized) == result.normalized
+
+
+def test_non_text_is_refused_not_raised():
+    result = parse(None)  # type: ignore[arg-type]
+    assert not result.ok and "must be text" in result.error
