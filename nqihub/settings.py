@@ -27,7 +27,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("NQIHUB_DEBUG", "") == "1"
-ALLOWED_HOSTS = [h for h in os.environ.get("NQIHUB_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("NQIHUB_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("NQIHUB_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -91,7 +93,8 @@ TEMPLATES = [
 # --- Database: DATABASE_URL selects it; the default is the SQLite file a newcomer gets from `make run`.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'nqihub.sqlite3'}", conn_max_age=int(os.environ.get("NQIHUB_CONN_MAX_AGE", "0"))
+        default=f"sqlite:///{VAR_DIR / 'nqihub.sqlite3'}",
+        conn_max_age=int(os.environ.get("NQIHUB_CONN_MAX_AGE", "0")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -184,6 +187,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "nqihub" / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

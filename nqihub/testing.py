@@ -21,8 +21,9 @@ def uscc(region_code: str = COUNTY) -> str:
 
 def enterprise(region_code: str = COUNTY, **fields) -> Enterprise:
     fields.setdefault("name", f"测试企业{_rng.randrange(10**6)}有限公司")
-    return Enterprise.objects.create(uscc=fields.pop("uscc", None) or uscc(region_code), region_code=region_code,
-                                     **fields)
+    return Enterprise.objects.create(
+        uscc=fields.pop("uscc", None) or uscc(region_code), region_code=region_code, **fields
+    )
 
 
 def institution(region_code: str = COUNTY, **fields) -> Institution:
@@ -66,7 +67,9 @@ def build_world() -> World:
     w.inside["expert"] = expert(COUNTY, name="阳朔专家", affiliation="阳朔测试检测所")
     w.outside["expert"] = expert(OTHER_COUNTY, name="临桂专家", affiliation="临桂测试检测所")
     w.inside["regulatorunit"] = RegulatorUnit.objects.create(name="阳朔县市场监督管理局", region_code=COUNTY)
-    w.outside["regulatorunit"] = RegulatorUnit.objects.create(name="临桂区市场监督管理局", region_code=OTHER_COUNTY)
+    w.outside["regulatorunit"] = RegulatorUnit.objects.create(
+        name="临桂区市场监督管理局", region_code=OTHER_COUNTY
+    )
     w.users = {
         "public": None,
         "enterprise": user("t_enterprise", Role.ENTERPRISE, enterprise=w.inside["enterprise"]),

@@ -6,6 +6,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from nqihub.core import api_views as core_api
 from nqihub.registry import api as registry_api
 
+
 class PublicAPIRootView(APIRootView):
     """The API's index lists the endpoints; what each returns is scoped by that endpoint."""
 

@@ -36,12 +36,20 @@ ADD = {
     "expert": {"regulator": (Y, N), "admin": (Y, Y)},
     "regulatorunit": {"admin": (Y, Y)},
 }
-DELETE = {"enterprise": {"admin": (Y, Y)}, "institution": {"admin": (Y, Y)}, "expert": {"admin": (Y, Y)},
-          "regulatorunit": {"admin": (Y, Y)}}
+DELETE = {
+    "enterprise": {"admin": (Y, Y)},
+    "institution": {"admin": (Y, Y)},
+    "expert": {"admin": (Y, Y)},
+    "regulatorunit": {"admin": (Y, Y)},
+}
 AUDIT_READERS = {"auditor"}
 
-SLUG = {"enterprise": "enterprise", "institution": "institution", "expert": "expert",
-        "regulatorunit": "regulator_unit"}
+SLUG = {
+    "enterprise": "enterprise",
+    "institution": "institution",
+    "expert": "expert",
+    "regulatorunit": "regulator_unit",
+}
 
 
 def new_row(model: str, region: str) -> dict:
@@ -49,7 +57,12 @@ def new_row(model: str, region: str) -> dict:
     return {
         "enterprise": {"name": f"矩阵新企业{region}", "uscc": uscc(region), "region_code": region},
         "institution": {"name": f"矩阵新机构{region}", "kind": "testing", "region_code": region},
-        "expert": {"name": f"矩阵新专家{region}", "affiliation": "矩阵单位", "specialties": "计量", "region_code": region},
+        "expert": {
+            "name": f"矩阵新专家{region}",
+            "affiliation": "矩阵单位",
+            "specialties": "计量",
+            "region_code": region,
+        },
         "regulatorunit": {"name": f"矩阵新监管单位{region}{n}", "region_code": region},
     }[model]
 
@@ -81,7 +94,11 @@ class Public(Endpoint):
     def check(self, client, world, role, name):
         login(client, world, role)
         response = getattr(client, self.method)(reverse(name, kwargs=dict(self.kwargs)))
-        expected = self.expect if role == "public" or self.expect_when_logged_in is None else self.expect_when_logged_in
+        expected = (
+            self.expect
+            if role == "public" or self.expect_when_logged_in is None
+            else self.expect_when_logged_in
+        )
         assert response.status_code == expected, (name, role, response.status_code)
 
 
@@ -114,7 +131,9 @@ class AuditOnly(Endpoint):
             assert response.status_code == 200
             assert "matrix.probe" in response.content.decode()
         else:
-            assert denied(response, role) or (role == "public" and response.status_code == 403), response.status_code
+            assert denied(response, role) or (role == "public" and response.status_code == 403), (
+                response.status_code
+            )
 
 
 @dataclass(frozen=True)
@@ -160,8 +179,12 @@ class HtmlCreate(Endpoint):
     def check(self, client, world, role, name):
         from nqihub.registry.models import Enterprise, Expert, Institution, RegulatorUnit
 
-        model_class = {"enterprise": Enterprise, "institution": Institution, "expert": Expert,
-                       "regulatorunit": RegulatorUnit}[self.model]
+        model_class = {
+            "enterprise": Enterprise,
+            "institution": Institution,
+            "expert": Expert,
+            "regulatorunit": RegulatorUnit,
+        }[self.model]
         login(client, world, role)
         grants = ADD[self.model].get(role, (N, N))
         response = client.get(reverse(name))
@@ -172,7 +195,10 @@ class HtmlCreate(Endpoint):
         for region, allowed in ((COUNTY, grants[0]), (OTHER_COUNTY, grants[1])):
             data = new_row(self.model, region)
             response = client.post(reverse(name), data)
-            assert model_class.objects.filter(name=data["name"]).exists() == allowed, (region, response.status_code)
+            assert model_class.objects.filter(name=data["name"]).exists() == allowed, (
+                region,
+                response.status_code,
+            )
 
 
 @dataclass(frozen=True)
@@ -192,8 +218,14 @@ class ApiList(Endpoint):
             assert (world.outside[self.model].pk in ids) == outside
         add = ADD[self.model].get(role, (N, N))
         for region, allowed in ((COUNTY, add[0]), (OTHER_COUNTY, add[1])):
-            response = client.post(reverse(name), new_row(self.model, region), content_type="application/json")
-            assert response.status_code == (201 if allowed else 403), (region, response.status_code, response.content)
+            response = client.post(
+                reverse(name), new_row(self.model, region), content_type="application/json"
+            )
+            assert response.status_code == (201 if allowed else 403), (
+                region,
+                response.status_code,
+                response.content,
+            )
 
 
 @dataclass(frozen=True)
@@ -204,21 +236,43 @@ class ApiDetail(Endpoint):
         login(client, world, role)
         for table, method, payload, ok in (
             (VIEW, "get", None, 200),
-            (CHANGE, "patch", {"address": "矩阵路1号"} if self.model != "expert" else {"phone": "13800000000"}, 200),
+            (
+                CHANGE,
+                "patch",
+                {"address": "矩阵路1号"} if self.model != "expert" else {"phone": "13800000000"},
+                200,
+            ),
             (DELETE, "delete", None, 204),
         ):
             grants = table[self.model].get(role, (N, N))
-            for row, allowed in ((world.outside[self.model], grants[1]), (world.inside[self.model], grants[0])):
-                if method == "delete" and allowed and row is world.inside[self.model] and self.model != "regulatorunit":
+            for row, allowed in (
+                (world.outside[self.model], grants[1]),
+                (world.inside[self.model], grants[0]),
+            ):
+                if (
+                    method == "delete"
+                    and allowed
+                    and row is world.inside[self.model]
+                    and self.model != "regulatorunit"
+                ):
                     continue  # accounts of the world belong to the inside rows: see test_delete_referenced_row…
                 url = reverse(name, args=[row.pk])
                 kwargs = {"content_type": "application/json"} if payload is not None else {}
-                response = getattr(client, method)(url, payload, **kwargs) if payload else getattr(client, method)(url)
+                response = (
+                    getattr(client, method)(url, payload, **kwargs)
+                    if payload
+                    else getattr(client, method)(url)
+                )
                 if not any(grants):
                     expected = 403
                 else:
                     expected = ok if allowed else 404
-                assert response.status_code == expected, (method, row, response.status_code, response.content[:200])
+                assert response.status_code == expected, (
+                    method,
+                    row,
+                    response.status_code,
+                    response.content[:200],
+                )
 
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -274,8 +328,11 @@ def test_every_view_declares_its_scope():
     undeclared = []
     for name, callback in _patterns():
         view = getattr(callback, "view_class", None) or getattr(callback, "cls", None) or callback
-        declared = (getattr(view, "scope_model", None) is not None or getattr(view, "public_page", False)
-                    or getattr(view, "public_endpoint", False))
+        declared = (
+            getattr(view, "scope_model", None) is not None
+            or getattr(view, "public_page", False)
+            or getattr(view, "public_endpoint", False)
+        )
         if not declared:
             undeclared.append(name)
     assert not undeclared, f"views that declare neither scope_model nor public: {undeclared}"

@@ -7,8 +7,18 @@ from .models import AuditEvent, CCSCategory, ICSCode, Industry, Region
 class RegionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Region
-        fields = ["code", "name", "level", "parent_code", "path", "is_active", "status", "start_year", "end_year",
-                  "successor_codes"]
+        fields = [
+            "code",
+            "name",
+            "level",
+            "parent_code",
+            "path",
+            "is_active",
+            "status",
+            "start_year",
+            "end_year",
+            "successor_codes",
+        ]
 
 
 class IndustrySerializer(serializers.ModelSerializer):
@@ -32,8 +42,21 @@ class ICSSerializer(serializers.ModelSerializer):
 class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
-        fields = ["id", "occurred_at", "actor_username", "actor_role", "action", "object_type", "object_id",
-                  "object_repr", "region_code", "before", "after", "request_id", "ip_address"]
+        fields = [
+            "id",
+            "occurred_at",
+            "actor_username",
+            "actor_role",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "region_code",
+            "before",
+            "after",
+            "request_id",
+            "ip_address",
+        ]
 
 
 class RegionViewSet(ScopedReadOnlyViewSet):
@@ -41,7 +64,12 @@ class RegionViewSet(ScopedReadOnlyViewSet):
 
     scope_model = Region
     serializer_class = RegionSerializer
-    filterset_fields = {"code": ["exact"], "parent_code": ["exact"], "is_active": ["exact"], "level": ["exact"]}
+    filterset_fields = {
+        "code": ["exact"],
+        "parent_code": ["exact"],
+        "is_active": ["exact"],
+        "level": ["exact"],
+    }
 
 
 class IndustryViewSet(ScopedReadOnlyViewSet):
@@ -82,5 +110,11 @@ class AuditEventViewSet(ScopedReadOnlyViewSet):
 
     scope_model = AuditEvent
     serializer_class = AuditEventSerializer
-    filterset_fields = {"action": ["exact", "startswith"], "object_type": ["exact"], "object_id": ["exact"],
-                        "actor_username": ["exact"], "request_id": ["exact"], "region_code": ["startswith"]}
+    filterset_fields = {
+        "action": ["exact", "startswith"],
+        "object_type": ["exact"],
+        "object_id": ["exact"],
+        "actor_username": ["exact"],
+        "request_id": ["exact"],
+        "region_code": ["startswith"],
+    }

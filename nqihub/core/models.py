@@ -33,7 +33,9 @@ class Region(models.Model):
         verbose_name = _("行政区划")
         verbose_name_plural = _("行政区划")
         ordering = ["code", "start_year"]
-        constraints = [models.UniqueConstraint(fields=["code", "start_year"], name="region_code_start_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "start_year"], name="region_code_start_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -55,6 +57,9 @@ class RegionChange(models.Model):
         verbose_name = _("区划变更")
         verbose_name_plural = _("区划变更")
         ordering = ["code", "year"]
+
+    def __str__(self) -> str:
+        return f"{self.year or ''} {self.code} {self.name} {self.change_type}"
 
 
 class ClassificationNode(models.Model):
@@ -141,15 +146,27 @@ class User(AbstractUser):
     # A regulator's jurisdiction: the GB/T 2260 code of its bureau (450300 sees every code starting 4503).
     region_code = models.CharField(_("管辖区划代码"), max_length=6, blank=True)
     enterprise = models.ForeignKey(
-        "registry.Enterprise", verbose_name=_("所属企业"), null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Enterprise",
+        verbose_name=_("所属企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="staff",
     )
     institution = models.ForeignKey(
-        "registry.Institution", verbose_name=_("所属机构"), null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Institution",
+        verbose_name=_("所属机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="staff",
     )
     expert = models.OneToOneField(
-        "registry.Expert", verbose_name=_("专家档案"), null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Expert",
+        verbose_name=_("专家档案"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="account",
     )
 
@@ -191,7 +208,12 @@ class AuditEvent(models.Model):
     occurred_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     # No foreign-key constraint: the log must outlive the accounts and objects it names.
     actor = models.ForeignKey(
-        User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        User,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     actor_username = models.CharField(_("操作人账号"), max_length=150, blank=True)

@@ -14,7 +14,9 @@ class Subsystem:
     slug: str
     title: str
     summary: str
-    url_name: str = ""  # empty while the subsystem is not built: its page says "coming", with no invented data
+    url_name: str = (
+        ""  # empty while the subsystem is not built: its page says "coming", with no invented data
+    )
 
     @property
     def url(self) -> str:
@@ -24,10 +26,16 @@ class Subsystem:
 SUBSYSTEMS = [
     Subsystem("standards", _("企业标准公开"), _("企业标准自我声明公开、产品与指标、公开检索与统计")),
     Subsystem("review", _("标准自查审查"), _("按抽查清单自动审查企业标准:编号、引用、指标、试验方法、结构")),
-    Subsystem("benchmarking", _("对标达标"), _("对标技术方案、指标逐项比对、对标结果与达标验证、试点城市排名")),
+    Subsystem(
+        "benchmarking", _("对标达标"), _("对标技术方案、指标逐项比对、对标结果与达标验证、试点城市排名")
+    ),
     Subsystem("forerunner", _("企业标准领跑者"), _("评估方案、核心指标分档排名、公示与名单")),
-    Subsystem("supervision", _("双随机抽查"), _("检查事项清单、对象库与执法人员库、可复核的随机抽取、整改与公示")),
-    Subsystem("services", _("一站式服务"), _("服务平台与工作站、入驻机构与专家、服务事项、质量门诊、供需对接")),
+    Subsystem(
+        "supervision", _("双随机抽查"), _("检查事项清单、对象库与执法人员库、可复核的随机抽取、整改与公示")
+    ),
+    Subsystem(
+        "services", _("一站式服务"), _("服务平台与工作站、入驻机构与专家、服务事项、质量门诊、供需对接")
+    ),
     Subsystem("metering", _("能源计量监控"), _("计量点与读数、折标准煤、数据质量、配备率、告警与上传")),
     Subsystem("development", _("质量发展"), _("产业链与链主、供应商评价、培育、品牌与奖项、试点")),
     Subsystem("insights", _("统计分析"), _("指标目录、分区域分期统计、排名、图表、Excel 导出与工作简报")),
@@ -53,6 +61,8 @@ def navigation_for(user) -> list[NavItem]:
     ]:
         if reach(user, model, Action.VIEW) is not None:
             items.append(NavItem(title, reverse(url_name)))
+    if reach(user, Enterprise, Action.ADD) is not None:
+        items.append(NavItem(_("数据导入"), reverse("imports:session_list")))
     if reach(user, AuditEvent, Action.VIEW) is not None:
         items.append(NavItem(_("审计日志"), reverse("core:audit_log")))
     return items

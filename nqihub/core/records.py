@@ -5,7 +5,7 @@ be moved out of the actor's jurisdiction), validates the whole row, saves, and a
 """
 
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -16,8 +16,6 @@ from nqihub.engines.text import fold_identifier, fold_text
 
 from .audit import record_event, snapshot
 from .scoping import Action, can
-
-M = TypeVar("M", bound=models.Model)
 
 # Fields that are identifiers: folded to upper case without spaces (everything else typed is folded text).
 IDENTIFIER_FIELDS = frozenset({"uscc", "region_code", "industry_code", "cma_number", "cnas_number"})
@@ -60,7 +58,7 @@ def _require(actor, action: Action, model: type[models.Model], obj: models.Model
 
 
 @transaction.atomic
-def create_record(actor, model: type[M], data: Mapping[str, Any], *, event: str = "") -> M:
+def create_record[M: models.Model](actor, model: type[M], data: Mapping[str, Any], *, event: str = "") -> M:
     obj = model(**_empty_to_null(model, fold_input(data)))
     _require(actor, Action.ADD, model, obj)
     obj.full_clean()
@@ -70,7 +68,7 @@ def create_record(actor, model: type[M], data: Mapping[str, Any], *, event: str 
 
 
 @transaction.atomic
-def update_record(
+def update_record[M: models.Model](
     actor,
     obj: M,
     data: Mapping[str, Any],
@@ -83,7 +81,11 @@ def update_record(
     model = type(obj)
     locked = model.objects.select_for_update().get(pk=obj.pk)
     _require(actor, Action.CHANGE, model, locked)
-    if expected_version and hasattr(locked, "updated_at") and locked.updated_at.isoformat() != expected_version:
+    if (
+        expected_version
+        and hasattr(locked, "updated_at")
+        and locked.updated_at.isoformat() != expected_version
+    ):
         raise EditConflict(_("该记录已被他人修改,请刷新后重新编辑"), code="edit_conflict")
     before = snapshot(locked)
     data = _empty_to_null(model, fold_input(data))
@@ -97,7 +99,9 @@ def update_record(
     locked.full_clean()
     locked.save()
     after = snapshot(locked)
-    if {k: v for k, v in before.items() if k != "updated_at"} != {k: v for k, v in after.items() if k != "updated_at"}:
+    if {k: v for k, v in before.items() if k != "updated_at"} != {
+        k: v for k, v in after.items() if k != "updated_at"
+    }:
         record_event(actor, event or _event_name(model, "update"), locked, before=before, after=after)
     return locked
 
@@ -119,6 +123,12 @@ def delete_record(actor, obj: models.Model, *, event: str = "") -> None:
         raise StillReferenced(
             _("%(obj)s 仍被其他记录引用(%(refs)s),不能删除") % {"obj": obj, "refs": users}, code="protected"
         ) from None
-    record_event(actor, event or _event_name(model, "delete"), object_type=model._meta.label_lower,
-                 object_id=str(before.get("id", "")), object_repr=str(obj)[:255],
-                 region_code=before.get("region_code", "") or "", before=before)
+    record_event(
+        actor,
+        event or _event_name(model, "delete"),
+        object_type=model._meta.label_lower,
+        object_id=str(before.get("id", "")),
+        object_repr=str(obj)[:255],
+        region_code=before.get("region_code", "") or "",
+        before=before,
+    )

@@ -61,7 +61,10 @@ def _region_changes(path: Path) -> Iterator[RegionChange]:
 def _industries(path: Path) -> Iterator[Industry]:
     for r in _rows(path):
         yield Industry(
-            code=r["code"], name=r["name"].strip(), level=int(r["level"]), parent_code=r["parent_code"],
+            code=r["code"],
+            name=r["name"].strip(),
+            level=int(r["level"]),
+            parent_code=r["parent_code"],
             section=r["section"],
         )
 
@@ -72,7 +75,10 @@ def _ccs(paths: tuple[Path, Path, Path]) -> Iterator[CCSCategory]:
         yield CCSCategory(code=r["代码 / Code"], name=r["名称 / Name"], level=1, parent_code="")
     for r in _rows(level2):
         yield CCSCategory(
-            code=r["代码 / Code"], name=r["名称 / Name"], level=2, parent_code=r["类 / Category"],
+            code=r["代码 / Code"],
+            name=r["名称 / Name"],
+            level=2,
+            parent_code=r["类 / Category"],
             note=r.get("注释 /Notes", "") or "",
         )
     with level3.open(encoding="utf-8-sig", newline="") as fh:
@@ -86,8 +92,12 @@ def _ics(path: Path) -> Iterator[ICSCode]:
     for r in _rows(path):
         code = r["identifier"]
         yield ICSCode(
-            code=code, name=r["titleEn"], title_fr=r["titleFr"], level=code.count(".") + 1,
-            parent_code=r["parent"], scope=r["scopeEn"],
+            code=code,
+            name=r["titleEn"],
+            title_fr=r["titleFr"],
+            level=code.count(".") + 1,
+            parent_code=r["parent"],
+            scope=r["scopeEn"],
         )
 
 
@@ -102,17 +112,50 @@ class Dataset:
 
 
 DATASETS = [
-    Dataset("regions", ("admin_divisions/areas.csv",), Region, lambda p: _regions(p[0]),
-            "GB/T 2260 行政区划代码 1981–2025 (yescallop/areacodes via xihan123/gb2260)", "CC0 1.0"),
-    Dataset("region_changes", ("admin_divisions/changes.csv",), RegionChange, lambda p: _region_changes(p[0]),
-            "GB/T 2260 区划变更 (yescallop/areacodes via xihan123/gb2260)", "CC0 1.0"),
-    Dataset("industries", ("classifications/gbt4754_2017_industry.csv",), Industry, lambda p: _industries(p[0]),
-            "GB/T 4754-2017 国民经济行业分类 (ramwin/china-public-data)", "GPL-3.0 (code list: government data)"),
-    Dataset("ccs", ("classifications/ccs_cat-level1.csv", "classifications/ccs_cat-level2.csv",
-                    "classifications/ccs_cat-level3.csv"), CCSCategory, lambda p: _ccs(p),
-            "中国标准文献分类 CCS (metanorma/cnccs)", "BSD-2-Clause"),
-    Dataset("ics", ("iso_ics/ics_iso_opendata.csv",), ICSCode, lambda p: _ics(p[0]),
-            "Contains ISO Open Data (ISO, https://www.iso.org/open-data.html)", "ODC-By 1.0"),
+    Dataset(
+        "regions",
+        ("admin_divisions/areas.csv",),
+        Region,
+        lambda p: _regions(p[0]),
+        "GB/T 2260 行政区划代码 1981–2025 (yescallop/areacodes via xihan123/gb2260)",
+        "CC0 1.0",
+    ),
+    Dataset(
+        "region_changes",
+        ("admin_divisions/changes.csv",),
+        RegionChange,
+        lambda p: _region_changes(p[0]),
+        "GB/T 2260 区划变更 (yescallop/areacodes via xihan123/gb2260)",
+        "CC0 1.0",
+    ),
+    Dataset(
+        "industries",
+        ("classifications/gbt4754_2017_industry.csv",),
+        Industry,
+        lambda p: _industries(p[0]),
+        "GB/T 4754-2017 国民经济行业分类 (ramwin/china-public-data)",
+        "GPL-3.0 (code list: government data)",
+    ),
+    Dataset(
+        "ccs",
+        (
+            "classifications/ccs_cat-level1.csv",
+            "classifications/ccs_cat-level2.csv",
+            "classifications/ccs_cat-level3.csv",
+        ),
+        CCSCategory,
+        lambda p: _ccs(p),
+        "中国标准文献分类 CCS (metanorma/cnccs)",
+        "BSD-2-Clause",
+    ),
+    Dataset(
+        "ics",
+        ("iso_ics/ics_iso_opendata.csv",),
+        ICSCode,
+        lambda p: _ics(p[0]),
+        "Contains ISO Open Data (ISO, https://www.iso.org/open-data.html)",
+        "ODC-By 1.0",
+    ),
 ]
 
 
@@ -147,7 +190,9 @@ def load_dataset(dataset: Dataset, force: bool = False) -> LoadResult:
     return LoadResult(dataset.name, len(objs), skipped=False)
 
 
-def load_reference_data(force: bool = False, progress: Callable[[LoadResult], None] | None = None) -> list[LoadResult]:
+def load_reference_data(
+    force: bool = False, progress: Callable[[LoadResult], None] | None = None
+) -> list[LoadResult]:
     """Load every shipped dataset; returns what was loaded or skipped."""
     from .regions import clear_region_cache
 

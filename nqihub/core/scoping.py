@@ -15,7 +15,6 @@ from django.db import models
 from django.db.models import Q
 from rest_framework.permissions import BasePermission
 
-from .models import Role
 from .regions import jurisdiction_prefix
 
 PUBLIC = "public"  # the anonymous visitor (公众) — not a stored role
@@ -55,7 +54,9 @@ def rule_for(model: type[models.Model]) -> ScopeRule:
     try:
         return _RULES[model]
     except KeyError:
-        raise LookupError(f"{model._meta.label} has no scope rule: register one in its app's scopes.py") from None
+        raise LookupError(
+            f"{model._meta.label} has no scope rule: register one in its app's scopes.py"
+        ) from None
 
 
 def role_of(user) -> str:

@@ -8,8 +8,9 @@ from .models import User
 
 
 @transaction.atomic
-def create_account(actor, *, username: str, password: str, role: str, check_password: bool = True,
-                   **fields) -> User:
+def create_account(
+    actor, *, username: str, password: str, role: str, check_password: bool = True, **fields
+) -> User:
     """Create a login for one role; the password is checked against the platform's rules and stored as Argon2."""
     user = User(username=username, role=role, **fields)
     if check_password:

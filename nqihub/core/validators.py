@@ -22,7 +22,8 @@ def normalize_uscc(value: str) -> str:
         ) from None
     except stdnum_errors.InvalidFormat:
         raise ValidationError(
-            _("统一社会信用代码含有不允许的字符(只能是数字和除 I、O、Z、S、V 外的大写字母)"), code="uscc_format"
+            _("统一社会信用代码含有不允许的字符(只能是数字和除 I、O、Z、S、V 外的大写字母)"),
+            code="uscc_format",
         ) from None
     except stdnum_errors.InvalidChecksum:
         raise ValidationError(_("统一社会信用代码校验位错误"), code="uscc_checksum") from None
@@ -47,5 +48,6 @@ def validate_industry_code(value: str) -> None:
 
     if value and not Industry.objects.filter(code=value).exists():
         raise ValidationError(
-            _("行业代码 %(code)s 不在 GB/T 4754-2017 国民经济行业分类中") % {"code": value}, code="industry_code"
+            _("行业代码 %(code)s 不在 GB/T 4754-2017 国民经济行业分类中") % {"code": value},
+            code="industry_code",
         )

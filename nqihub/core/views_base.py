@@ -55,9 +55,14 @@ class ScopedListView(ScopedMixin, TemplateView):
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx.update(
-            filterset=filterset, page=page, rows=page.object_list, total=page.paginator.count,
-            query=query.urlencode(), model_meta=self.scope_model._meta,
-            can_add=can(self.request.user, Action.ADD, self.scope_model), export_kind=self.export_kind,
+            filterset=filterset,
+            page=page,
+            rows=page.object_list,
+            total=page.paginator.count,
+            query=query.urlencode(),
+            model_meta=self.scope_model._meta,
+            can_add=can(self.request.user, Action.ADD, self.scope_model),
+            export_kind=self.export_kind,
         )
         return ctx
 
@@ -70,7 +75,8 @@ class ScopedDetailView(ScopedMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         obj = self.get_object()
         ctx.update(
-            object=obj, model_meta=self.scope_model._meta,
+            object=obj,
+            model_meta=self.scope_model._meta,
             can_change=can(self.request.user, Action.CHANGE, self.scope_model, obj),
         )
         return ctx
@@ -100,8 +106,12 @@ class ScopedFormView(ScopedMixin, View):
     def render(self, form, obj, status=200):
         from django.shortcuts import render
 
-        ctx = {"form": form, "object": obj, "model_meta": self.scope_model._meta,
-               "version": obj.updated_at.isoformat() if obj is not None and hasattr(obj, "updated_at") else ""}
+        ctx = {
+            "form": form,
+            "object": obj,
+            "model_meta": self.scope_model._meta,
+            "version": obj.updated_at.isoformat() if obj is not None and hasattr(obj, "updated_at") else "",
+        }
         return render(self.request, self.template_name, ctx, status=status)
 
     def get(self, request, *args, **kwargs):
@@ -117,7 +127,9 @@ class ScopedFormView(ScopedMixin, View):
                 if obj is None:
                     saved = type(self).create_service(request.user, data)
                 else:
-                    saved = type(self).update_service(request.user, obj, data, request.POST.get("version") or None)
+                    saved = type(self).update_service(
+                        request.user, obj, data, request.POST.get("version") or None
+                    )
             except EditConflict as exc:
                 form.add_error(None, exc)
             except ValidationError as exc:

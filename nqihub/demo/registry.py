@@ -4,6 +4,7 @@ Names end in "(示例)" and rows carry is_demo=True, so generated data is labell
 """
 
 import random
+
 from nqihub.core.models import Region, Role, User
 from nqihub.core.services import create_account
 from nqihub.registry import services
@@ -25,17 +26,86 @@ DEMO_PASSWORD = "Demo2026nqi"
 
 # Real GB/T 4754-2017 小类 codes with the product words a company in that trade would use in its name.
 TRADES = [
-    ("3074", "日用陶瓷"), ("3071", "建筑陶瓷"), ("1530", "茶业"), ("1431", "米粉食品"), ("1392", "豆制品"),
-    ("1353", "肉制品"), ("1369", "水产食品"), ("1524", "饮料"), ("1511", "酒业"), ("1495", "食品添加剂"),
-    ("2641", "涂料"), ("2927", "塑料制品"), ("3021", "水泥制品"), ("3311", "钢结构"), ("3381", "厨具"),
-    ("3831", "电线电缆"), ("3856", "电器"), ("3891", "电气设备"), ("3979", "电子器件"), ("2223", "纸业"),
+    ("3074", "日用陶瓷"),
+    ("3071", "建筑陶瓷"),
+    ("1530", "茶业"),
+    ("1431", "米粉食品"),
+    ("1392", "豆制品"),
+    ("1353", "肉制品"),
+    ("1369", "水产食品"),
+    ("1524", "饮料"),
+    ("1511", "酒业"),
+    ("1495", "食品添加剂"),
+    ("2641", "涂料"),
+    ("2927", "塑料制品"),
+    ("3021", "水泥制品"),
+    ("3311", "钢结构"),
+    ("3381", "厨具"),
+    ("3831", "电线电缆"),
+    ("3856", "电器"),
+    ("3891", "电气设备"),
+    ("3979", "电子器件"),
+    ("2223", "纸业"),
 ]
-NAME_WORDS = ["漓江", "桂山", "象鼻", "阳朔", "兴坪", "银子岩", "青秀", "金秀", "临桂", "七星", "独秀", "叠彩", "芦笛",
-              "遇龙", "恭城", "荔浦", "龙胜", "灌江", "资江", "平乐", "桂花", "山水", "碧莲", "月亮山"]
+NAME_WORDS = [
+    "漓江",
+    "桂山",
+    "象鼻",
+    "阳朔",
+    "兴坪",
+    "银子岩",
+    "青秀",
+    "金秀",
+    "临桂",
+    "七星",
+    "独秀",
+    "叠彩",
+    "芦笛",
+    "遇龙",
+    "恭城",
+    "荔浦",
+    "龙胜",
+    "灌江",
+    "资江",
+    "平乐",
+    "桂花",
+    "山水",
+    "碧莲",
+    "月亮山",
+]
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗梁韦蒙覃莫"
-GIVEN = ["建国", "丽华", "志强", "秀英", "海燕", "文军", "桂芳", "国华", "明", "静", "伟", "敏", "磊", "洁", "勇", "芳"]
-SPECIALTIES = ["陶瓷材料", "食品安全", "计量校准", "电气安全", "标准化", "质量管理体系", "化工产品", "机械制造",
-               "环境监测", "能源计量", "知识产权", "产品认证"]
+GIVEN = [
+    "建国",
+    "丽华",
+    "志强",
+    "秀英",
+    "海燕",
+    "文军",
+    "桂芳",
+    "国华",
+    "明",
+    "静",
+    "伟",
+    "敏",
+    "磊",
+    "洁",
+    "勇",
+    "芳",
+]
+SPECIALTIES = [
+    "陶瓷材料",
+    "食品安全",
+    "计量校准",
+    "电气安全",
+    "标准化",
+    "质量管理体系",
+    "化工产品",
+    "机械制造",
+    "环境监测",
+    "能源计量",
+    "知识产权",
+    "产品认证",
+]
 
 
 def _name(rng: random.Random) -> str:
@@ -53,8 +123,13 @@ def _counties(city_code: str) -> list[Region]:
 def _ensure_admin() -> User:
     admin = User.objects.filter(username="demo_admin").first()
     if admin is None:
-        admin = create_account(None, username="demo_admin", password=DEMO_PASSWORD, role=Role.ADMIN,
-                               display_name="平台管理员" + DEMO_SUFFIX)
+        admin = create_account(
+            None,
+            username="demo_admin",
+            password=DEMO_PASSWORD,
+            role=Role.ADMIN,
+            display_name="平台管理员" + DEMO_SUFFIX,
+        )
     return admin
 
 
@@ -78,33 +153,46 @@ def build_registry(city_code: str = "450300", enterprises: int = 120, seed: int 
         county = counties[i % len(counties)]
         code, trade = TRADES[rng.randrange(len(TRADES))]
         data = {
-            "name": f"桂林{rng.choice(NAME_WORDS)}{trade}有限公司{DEMO_SUFFIX}", "uscc": make_uscc(rng, county.code),
-            "region_code": county.code, "industry_code": code,
+            "name": f"桂林{rng.choice(NAME_WORDS)}{trade}有限公司{DEMO_SUFFIX}",
+            "uscc": make_uscc(rng, county.code),
+            "region_code": county.code,
+            "industry_code": code,
             "scale": rng.choices(EnterpriseScale.values, weights=[1, 4, 10, 6])[0],
             "credit_risk_grade": rng.choices(CreditRiskGrade.values, weights=[10, 6, 2, 1])[0],
-            "legal_representative": _name(rng), "contact_name": _name(rng), "contact_phone": _phone(rng),
+            "legal_representative": _name(rng),
+            "contact_name": _name(rng),
+            "contact_phone": _phone(rng),
             "address": f"{city.name}{county.name}示例路{rng.randint(1, 300)}号",
         }
-        if Enterprise.objects.filter(uscc=data["uscc"]).exists() or Enterprise.objects.filter(name=data["name"]).exists():
+        if (
+            Enterprise.objects.filter(uscc=data["uscc"]).exists()
+            or Enterprise.objects.filter(name=data["name"]).exists()
+        ):
             continue
         enterprise = services.register_enterprise(admin, data)
         Enterprise.objects.filter(pk=enterprise.pk).update(is_demo=True)
         created["enterprises"] += 1
 
     institution_specs = [
-        ("桂林市计量测试研究所", InstitutionKind.METROLOGY), ("桂林市产品质量检验所", InstitutionKind.TESTING),
-        ("桂林市标准化研究中心", InstitutionKind.STANDARDISATION), ("桂林市食品药品检验所", InstitutionKind.TESTING),
-        ("桂林质量认证服务中心", InstitutionKind.CERTIFICATION), ("桂林知识产权服务中心", InstitutionKind.IP),
+        ("桂林市计量测试研究所", InstitutionKind.METROLOGY),
+        ("桂林市产品质量检验所", InstitutionKind.TESTING),
+        ("桂林市标准化研究中心", InstitutionKind.STANDARDISATION),
+        ("桂林市食品药品检验所", InstitutionKind.TESTING),
+        ("桂林质量认证服务中心", InstitutionKind.CERTIFICATION),
+        ("桂林知识产权服务中心", InstitutionKind.IP),
         ("桂林市质量法律服务所", InstitutionKind.LEGAL),
     ]
     for n, (base_name, kind) in enumerate(institution_specs):
         testing = kind in (InstitutionKind.TESTING, InstitutionKind.METROLOGY)
         data = {
-            "name": base_name + DEMO_SUFFIX, "kind": kind, "region_code": counties[n % 4].code,
+            "name": base_name + DEMO_SUFFIX,
+            "kind": kind,
+            "region_code": counties[n % 4].code,
             "uscc": make_uscc(rng, city_code, authority="1", kind="2"),
             "cma_number": f"示例CMA{2026000 + n}" if testing else "",
             "cnas_number": f"示例CNAS L{9000 + n}" if kind == InstitutionKind.TESTING else "",
-            "contact_name": _name(rng), "contact_phone": _phone(rng),
+            "contact_name": _name(rng),
+            "contact_phone": _phone(rng),
         }
         if Institution.objects.filter(name=data["name"]).exists():
             continue
@@ -116,9 +204,12 @@ def build_registry(city_code: str = "450300", enterprises: int = 120, seed: int 
     for n in range(30):
         affiliation = institutions[n % len(institutions)]
         data = {
-            "name": _name(rng) + DEMO_SUFFIX, "title": rng.choice(["高级工程师", "正高级工程师", "工程师", "研究员"]),
-            "specialties": "、".join(rng.sample(SPECIALTIES, 2)), "affiliation": affiliation.name,
-            "region_code": affiliation.region_code, "phone": _phone(rng),
+            "name": _name(rng) + DEMO_SUFFIX,
+            "title": rng.choice(["高级工程师", "正高级工程师", "工程师", "研究员"]),
+            "specialties": "、".join(rng.sample(SPECIALTIES, 2)),
+            "affiliation": affiliation.name,
+            "region_code": affiliation.region_code,
+            "phone": _phone(rng),
         }
         if Expert.objects.filter(name=data["name"], affiliation=affiliation.name).exists():
             continue
@@ -146,7 +237,13 @@ def build_accounts(city_code: str = "450300", county_code: str = "450321") -> di
     accounts: dict[str, str] = {}
     for username, role, links, label in specs:
         if not User.objects.filter(username=username).exists():
-            create_account(admin, username=username, password=DEMO_PASSWORD, role=role,
-                           display_name=label.split(" · ")[0] + DEMO_SUFFIX, **links)
+            create_account(
+                admin,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                display_name=label.split(" · ")[0] + DEMO_SUFFIX,
+                **links,
+            )
         accounts[username] = label
     return accounts

@@ -69,19 +69,76 @@ CHINESE_FAMILIES: frozenset[str] = frozenset(
 # `DB` really is the seismology code; a local standard is told apart because its region code follows `DB`.
 INDUSTRY_CODES: Mapping[str, str] = MappingProxyType(
     {
-        "AQ": "安全生产", "BB": "包装", "CB": "船舶", "CH": "测绘", "CJ": "城镇建设", "CY": "新闻出版",
-        "DA": "档案", "DB": "地震", "DL": "电力", "DZ": "地质矿产", "EJ": "核工业", "FZ": "纺织",
-        "GA": "公共安全", "GH": "供销合作", "GM": "密码", "GY": "广播电影电视", "HB": "航空",
-        "HG": "化工", "HJ": "环境保护", "HS": "海关", "HY": "海洋", "JB": "机械", "JC": "建材",
-        "JG": "建筑工业", "JR": "金融", "JT": "交通", "JY": "教育", "LB": "旅游", "LD": "劳动和劳动安全",
-        "LS": "粮食", "LY": "林业", "MH": "民用航空", "MT": "煤炭", "MZ": "民政", "NB": "能源",
-        "NY": "农业", "QB": "轻工", "QC": "汽车", "QJ": "航天", "QX": "气象", "RB": "认证认可",
-        "SB": "商业", "SC": "水产", "SF": "司法", "SH": "石油化工", "SJ": "电子", "SL": "水利",
-        "SN": "出入境检验检疫", "SW": "税务", "SY": "石油天然气", "TB": "铁路运输", "TD": "土地管理",
-        "TY": "体育", "WB": "物资管理", "WH": "文化", "WJ": "兵工民品", "WM": "外经贸", "WS": "卫生",
-        "WW": "文物保护", "XB": "稀土", "YB": "黑色冶金", "YC": "烟草", "YD": "通信", "YS": "有色冶金",
-        "YY": "医药", "YZ": "邮政", "ZY": "中医药",
-        "XF": "消防救援", "YJ": "应急管理", "KA": "矿山安全",
+        "AQ": "安全生产",
+        "BB": "包装",
+        "CB": "船舶",
+        "CH": "测绘",
+        "CJ": "城镇建设",
+        "CY": "新闻出版",
+        "DA": "档案",
+        "DB": "地震",
+        "DL": "电力",
+        "DZ": "地质矿产",
+        "EJ": "核工业",
+        "FZ": "纺织",
+        "GA": "公共安全",
+        "GH": "供销合作",
+        "GM": "密码",
+        "GY": "广播电影电视",
+        "HB": "航空",
+        "HG": "化工",
+        "HJ": "环境保护",
+        "HS": "海关",
+        "HY": "海洋",
+        "JB": "机械",
+        "JC": "建材",
+        "JG": "建筑工业",
+        "JR": "金融",
+        "JT": "交通",
+        "JY": "教育",
+        "LB": "旅游",
+        "LD": "劳动和劳动安全",
+        "LS": "粮食",
+        "LY": "林业",
+        "MH": "民用航空",
+        "MT": "煤炭",
+        "MZ": "民政",
+        "NB": "能源",
+        "NY": "农业",
+        "QB": "轻工",
+        "QC": "汽车",
+        "QJ": "航天",
+        "QX": "气象",
+        "RB": "认证认可",
+        "SB": "商业",
+        "SC": "水产",
+        "SF": "司法",
+        "SH": "石油化工",
+        "SJ": "电子",
+        "SL": "水利",
+        "SN": "出入境检验检疫",
+        "SW": "税务",
+        "SY": "石油天然气",
+        "TB": "铁路运输",
+        "TD": "土地管理",
+        "TY": "体育",
+        "WB": "物资管理",
+        "WH": "文化",
+        "WJ": "兵工民品",
+        "WM": "外经贸",
+        "WS": "卫生",
+        "WW": "文物保护",
+        "XB": "稀土",
+        "YB": "黑色冶金",
+        "YC": "烟草",
+        "YD": "通信",
+        "YS": "有色冶金",
+        "YY": "医药",
+        "YZ": "邮政",
+        "ZY": "中医药",
+        "XF": "消防救援",
+        "YJ": "应急管理",
+        "KA": "矿山安全",
     }
 )
 
@@ -94,7 +151,9 @@ PROVINCE_CODES: frozenset[str] = frozenset(
 # Used when no region prescribes its own format: `Q/` + enterprise code (letters and digits, runs joined by
 # a space, dot or slash) ending in a digit sequence, `-`, four-digit year. The lookahead demands a letter or
 # separator so that a bare `Q/0001-2024`, which names no enterprise, is refused.
-DEFAULT_ENTERPRISE_PATTERN = r"Q/(?=[A-Z0-9 ./]*[A-Z ./])(?P<number>[A-Z0-9]+(?:[ ./][A-Z0-9]+)*)(?<=\d)-(?P<year>\d{4})"
+DEFAULT_ENTERPRISE_PATTERN = (
+    r"Q/(?=[A-Z0-9 ./]*[A-Z ./])(?P<number>[A-Z0-9]+(?:[ ./][A-Z0-9]+)*)(?<=\d)-(?P<year>\d{4})"
+)
 
 # Longer than any real number with an adoption and amendments; bounds the work a hostile string can cause.
 _MAX_LENGTH = 160
@@ -310,14 +369,18 @@ def _parse_db(text: str) -> StandardNumber:
 
 
 # A code with digits or hyphens must be followed by a space; without one, the code is the letters only.
-_GROUP = re.compile(r"T/(?:(?P<spaced>[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*) |(?P<bare>[A-Z]+(?:-[A-Z]+)*))(?P<rest>.*)")
+_GROUP = re.compile(
+    r"T/(?:(?P<spaced>[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*) |(?P<bare>[A-Z]+(?:-[A-Z]+)*))(?P<rest>.*)"
+)
 
 
 def _parse_group(text: str) -> StandardNumber:
     match = _GROUP.fullmatch(text)
     if match is None:
-        _reject("团体标准编号应为 T/ + 团体代号 + 顺序号，如 T/ZZB 0001-2016",
-                "a group standard number is T/ + group code + sequence, e.g. T/ZZB 0001-2016")
+        _reject(
+            "团体标准编号应为 T/ + 团体代号 + 顺序号，如 T/ZZB 0001-2016",
+            "a group standard number is T/ + group code + sequence, e.g. T/ZZB 0001-2016",
+        )
     code = f"T/{match['spaced'] or match['bare']}"
     number, year = _chinese_tail(code, match["rest"])
     return StandardNumber("group", code, "group", number, year)
@@ -342,9 +405,11 @@ def _enterprise_from(text: str, match: re.Match[str]) -> StandardNumber:
 
 
 def _parse_enterprise(text: str, patterns: Mapping[str, str | re.Pattern[str]] | None) -> StandardNumber:
-    regexes = [_as_regex(DEFAULT_ENTERPRISE_PATTERN)] if patterns is None else [
-        _as_regex(p) for p in patterns.values()
-    ]
+    regexes = (
+        [_as_regex(DEFAULT_ENTERPRISE_PATTERN)]
+        if patterns is None
+        else [_as_regex(p) for p in patterns.values()]
+    )
     for regex in regexes:
         match = regex.fullmatch(text)
         if match is not None:
@@ -393,15 +458,41 @@ _DIN_SCHEME = _Scheme("foreign", _ISO_NUMBER, "din")
 _SCHEMES: Mapping[str, _Scheme] = MappingProxyType(
     {
         **dict.fromkeys(
-            ["ISO", "IEC", "ISO/IEC", "ISO/TS", "ISO/TR", "ISO/PAS", "ISO/IEC TS", "ISO/IEC TR",
-             "ISO/IEC/IEEE", "ISO/ASTM", "IEC TS", "IEC TR", "IEC/TS", "IEC/TR"],
+            [
+                "ISO",
+                "IEC",
+                "ISO/IEC",
+                "ISO/TS",
+                "ISO/TR",
+                "ISO/PAS",
+                "ISO/IEC TS",
+                "ISO/IEC TR",
+                "ISO/IEC/IEEE",
+                "ISO/ASTM",
+                "IEC TS",
+                "IEC TR",
+                "IEC/TS",
+                "IEC/TR",
+            ],
             _ISO_SCHEME,
         ),
         "ITU-T": _Scheme("international", r"[A-Z]\.\d+(?:\.\d+)*", "none"),
         "ITU-R": _Scheme("international", r"[A-Z]{1,3}\.\d+(?:\.\d+)*(?:-\d+)?", "none"),
         **dict.fromkeys(
-            ["EN", "EN ISO", "EN IEC", "BS", "BS EN", "BS EN ISO", "BS EN IEC", "BS ISO", "BS IEC",
-             "NF EN", "NF EN ISO", "AS/NZS ISO"],
+            [
+                "EN",
+                "EN ISO",
+                "EN IEC",
+                "BS",
+                "BS EN",
+                "BS EN ISO",
+                "BS EN IEC",
+                "BS ISO",
+                "BS IEC",
+                "NF EN",
+                "NF EN ISO",
+                "AS/NZS ISO",
+            ],
             _EN_SCHEME,
         ),
         **dict.fromkeys(["DIN", "DIN EN", "DIN EN ISO", "DIN EN IEC", "DIN ISO"], _DIN_SCHEME),
@@ -467,12 +558,16 @@ def _amendments(code: str, tail: str) -> tuple[str, ...]:
     while position < len(tail):
         match = _AMENDMENT.match(tail, position)
         if match is None:
-            _reject(f"无法识别 {code} 编号后的 '{tail[position:]}'",
-                    f"cannot read '{tail[position:]}' after the {code} number")
+            _reject(
+                f"无法识别 {code} 编号后的 '{tail[position:]}'",
+                f"cannot read '{tail[position:]}' after the {code} number",
+            )
         kind, n, year = match["kind"], match["n"], _foreign_year(match["year"])
         if n is None and kind != "AC":
             _reject(f"修正案 '{match[0]}' 缺少序号", f"amendment '{match[0]}' has no number")
-        found.append({"AMD": f"Amd {n}", "COR": f"Cor {n}", "A": f"A{n}"}.get(kind, f"AC{n or ''}") + f":{year}")
+        found.append(
+            {"AMD": f"Amd {n}", "COR": f"Cor {n}", "A": f"A{n}"}.get(kind, f"AC{n or ''}") + f":{year}"
+        )
         position = match.end()
     return tuple(found)
 
@@ -515,8 +610,10 @@ def _unknown_code(text: str) -> NoReturn:
     token = match[0]
     head, last = token[:-1], token[-1]
     if last in "TZ" and (head == "GB" or head in INDUSTRY_CODES):
-        _reject(f"未知的标准代号 '{token}'（是否应为 '{head}/{last}'？）",
-                f"unknown standard code '{token}' (did you mean '{head}/{last}'?)")
+        _reject(
+            f"未知的标准代号 '{token}'（是否应为 '{head}/{last}'？）",
+            f"unknown standard code '{token}' (did you mean '{head}/{last}'?)",
+        )
     _reject(f"未知的标准代号 '{token}'", f"unknown standard code '{token}'")
 
 
@@ -542,9 +639,7 @@ def _parse_single(text: str, patterns: Mapping[str, str | re.Pattern[str]] | Non
     _unknown_code(text)
 
 
-def _parse_adoption(
-    text: str, patterns: Mapping[str, str | re.Pattern[str]] | None
-) -> StandardNumber | None:
+def _parse_adoption(text: str, patterns: Mapping[str, str | re.Pattern[str]] | None) -> StandardNumber | None:
     """`GB/T 19001-2016/ISO 9001:2015`: a Chinese number, `/`, the international number it adopts."""
     for index, char in enumerate(text):
         if char != "/" or not text[:index][-1:].isdigit() or _foreign_code(text[index + 1 :]) is None:
@@ -567,12 +662,16 @@ def _parse(text: str, patterns: Mapping[str, str | re.Pattern[str]] | None) -> S
     if not folded:
         _reject("标准编号为空", "the standard number is empty")
     if len(folded) > _MAX_LENGTH:
-        _reject(f"文本过长（超过 {_MAX_LENGTH} 个字符），不是标准编号",
-                f"text longer than {_MAX_LENGTH} characters is not a standard number")
+        _reject(
+            f"文本过长（超过 {_MAX_LENGTH} 个字符），不是标准编号",
+            f"text longer than {_MAX_LENGTH} characters is not a standard number",
+        )
     stray = _DISALLOWED.search(folded)
     if stray is not None:
-        _reject(f"含有标准编号中不应出现的字符 '{stray[0]}'",
-                f"contains the character '{stray[0]}', which no standard number has")
+        _reject(
+            f"含有标准编号中不应出现的字符 '{stray[0]}'",
+            f"contains the character '{stray[0]}', which no standard number has",
+        )
     compact = _compact(folded)
     return _parse_adoption(compact, patterns) or _parse_single(compact, patterns)
 
@@ -580,7 +679,9 @@ def _parse(text: str, patterns: Mapping[str, str | re.Pattern[str]] | None) -> S
 # --- public API ----------------------------------------------------------------------------------------
 
 
-def parse(text: str, *, enterprise_patterns: Mapping[str, str | re.Pattern[str]] | None = None) -> ParseResult:
+def parse(
+    text: str, *, enterprise_patterns: Mapping[str, str | re.Pattern[str]] | None = None
+) -> ParseResult:
     """Parse a typed standard number, never guessing; bad text gives a result with a reason, not an exception.
     With `enterprise_patterns`, a `Q/` number must match one of them (add `DEFAULT_ENTERPRISE_PATTERN` to keep it)."""
     try:
@@ -590,7 +691,9 @@ def parse(text: str, *, enterprise_patterns: Mapping[str, str | re.Pattern[str]]
     return ParseResult(text, standard, None)
 
 
-def normalize(text: str, *, enterprise_patterns: Mapping[str, str | re.Pattern[str]] | None = None) -> str | None:
+def normalize(
+    text: str, *, enterprise_patterns: Mapping[str, str | re.Pattern[str]] | None = None
+) -> str | None:
     """The normalised form of a standard number (the matching key), or None if `text` is not one."""
     return parse(text, enterprise_patterns=enterprise_patterns).normalized
 
@@ -625,9 +728,7 @@ def _render_primary(std: StandardNumber) -> str:
         "sae": f"_{std.year}{std.year_suffix}",
         "din": f":{std.year}" + (f"-{std.year_suffix}" if std.year_suffix else ""),
     }.get(scheme.dating, f":{std.year}")
-    amendments = "".join(
-        ("+" if re.fullmatch(r"A\d+:\d+", a) else "/") + a for a in std.amendments
-    )
+    amendments = "".join(("+" if re.fullmatch(r"A\d+:\d+", a) else "/") + a for a in std.amendments)
     return text + dated + amendments
 
 
@@ -649,7 +750,10 @@ def enterprise_number_matches_region(
         return False, f"行政区划代码 '{region_code}' 应为数字 / region code '{region_code}' must be digits"
     text = _compact(fold(number))
     if not text.startswith("Q/"):
-        return False, f"'{number}' 不是企业标准编号（应以 Q/ 开头）/ '{number}' is not an enterprise number (Q/…)"
+        return (
+            False,
+            f"'{number}' 不是企业标准编号（应以 Q/ 开头）/ '{number}' is not an enterprise number (Q/…)",
+        )
     configured = patterns or {}
     prefixes = [key for key in configured if region_code.startswith(key)]
     if prefixes:
@@ -667,4 +771,7 @@ def enterprise_number_matches_region(
         _enterprise_from(text, match)
     except _Rejected as exc:
         return False, str(exc)
-    return True, f"'{text}' 符合{where_zh}的企业标准编号格式 / '{text}' matches {where_en} enterprise number pattern"
+    return (
+        True,
+        f"'{text}' 符合{where_zh}的企业标准编号格式 / '{text}' matches {where_en} enterprise number pattern",
+    )

@@ -87,14 +87,35 @@ def _registry() -> Any:
 
 # --- text normalisation ------------------------------------------------------------------------------------
 
-_SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7",
-                 "⁸": "8", "⁹": "9", "⁻": "-", "⁺": "+"}
+_SUPERSCRIPTS = {
+    "⁰": "0",
+    "¹": "1",
+    "²": "2",
+    "³": "3",
+    "⁴": "4",
+    "⁵": "5",
+    "⁶": "6",
+    "⁷": "7",
+    "⁸": "8",
+    "⁹": "9",
+    "⁻": "-",
+    "⁺": "+",
+}
 _SUPERSCRIPT_RUN = re.compile("[" + "".join(_SUPERSCRIPTS) + "]+")
 # Superscript letters in standards' tables are footnote markers ("MPNᵇ/100mL"), never part of a value.
 _FOOTNOTE_MARKS = re.compile("[ᵃᵇᶜᵈᵉᶠ]")
-_AFTER_NFKC = str.maketrans({
-    "−": "-", "≦": "≤", "≧": "≥", "⩽": "≤", "⩾": "≥", "≯": "≤", "≮": "≥", "〜": "~",
-})
+_AFTER_NFKC = str.maketrans(
+    {
+        "−": "-",
+        "≦": "≤",
+        "≧": "≥",
+        "⩽": "≤",
+        "⩾": "≥",
+        "≯": "≤",
+        "≮": "≥",
+        "〜": "~",
+    }
+)
 
 
 def normalize_notation(text: str) -> str:
@@ -111,44 +132,139 @@ def normalize_notation(text: str) -> str:
 
 # Chinese names to ASCII atoms, applied longest first so that 千克 is not read as 千 + 克.
 _CHINESE_NAMES = {
-    "千瓦时": "kWh", "千瓦·时": "kWh", "千瓦小时": "kWh", "摄氏度": "degC", "华氏度": "degF",
-    "无量纲": "dimensionless", "分贝(A)": "dB(A)", "分贝": "dB",
-    "毫克": "mg", "微克": "ug", "纳克": "ng", "千克": "kg", "公斤": "kg", "克": "g", "吨": "t",
-    "毫升": "mL", "微升": "uL", "升": "L", "立方米": "m3", "立方厘米": "cm3", "平方米": "m2", "平方厘米": "cm2",
-    "纳米": "nm", "微米": "um", "毫米": "mm", "厘米": "cm", "分米": "dm", "千米": "km", "公里": "km", "米": "m",
-    "小时": "h", "分钟": "min", "秒": "s", "天": "d", "日": "d",
-    "千瓦": "kW", "瓦": "W", "兆帕": "MPa", "千帕": "kPa", "帕": "Pa", "千牛": "kN", "牛": "N",
-    "兆焦": "MJ", "千焦": "kJ", "焦耳": "J", "焦": "J",
-    "毫摩尔": "mmol", "微摩尔": "umol", "摩尔": "mol", "贝克勒尔": "Bq", "贝可": "Bq",
-    "毫西门子": "mS", "微西门子": "uS", "个": "count", "每": "/", "度": "degree",
+    "千瓦时": "kWh",
+    "千瓦·时": "kWh",
+    "千瓦小时": "kWh",
+    "摄氏度": "degC",
+    "华氏度": "degF",
+    "无量纲": "dimensionless",
+    "分贝(A)": "dB(A)",
+    "分贝": "dB",
+    "毫克": "mg",
+    "微克": "ug",
+    "纳克": "ng",
+    "千克": "kg",
+    "公斤": "kg",
+    "克": "g",
+    "吨": "t",
+    "毫升": "mL",
+    "微升": "uL",
+    "升": "L",
+    "立方米": "m3",
+    "立方厘米": "cm3",
+    "平方米": "m2",
+    "平方厘米": "cm2",
+    "纳米": "nm",
+    "微米": "um",
+    "毫米": "mm",
+    "厘米": "cm",
+    "分米": "dm",
+    "千米": "km",
+    "公里": "km",
+    "米": "m",
+    "小时": "h",
+    "分钟": "min",
+    "秒": "s",
+    "天": "d",
+    "日": "d",
+    "千瓦": "kW",
+    "瓦": "W",
+    "兆帕": "MPa",
+    "千帕": "kPa",
+    "帕": "Pa",
+    "千牛": "kN",
+    "牛": "N",
+    "兆焦": "MJ",
+    "千焦": "kJ",
+    "焦耳": "J",
+    "焦": "J",
+    "毫摩尔": "mmol",
+    "微摩尔": "umol",
+    "摩尔": "mol",
+    "贝克勒尔": "Bq",
+    "贝可": "Bq",
+    "毫西门子": "mS",
+    "微西门子": "uS",
+    "个": "count",
+    "每": "/",
+    "度": "degree",
 }
 _CHINESE_NAME_RE = re.compile("|".join(re.escape(k) for k in sorted(_CHINESE_NAMES, key=len, reverse=True)))
 
 # Atoms of compound units: ASCII symbol → (pint expression, display form).
 _ATOMS: dict[str, tuple[str, str]] = {
-    "ng": ("nanogram", "ng"), "ug": ("microgram", "μg"), "mg": ("milligram", "mg"), "g": ("gram", "g"),
-    "kg": ("kilogram", "kg"), "t": ("metric_ton", "t"),
-    "uL": ("microliter", "μL"), "mL": ("milliliter", "mL"), "L": ("liter", "L"),
-    "nm": ("nanometer", "nm"), "um": ("micrometer", "μm"), "mm": ("millimeter", "mm"),
-    "cm": ("centimeter", "cm"), "dm": ("decimeter", "dm"), "m": ("meter", "m"), "km": ("kilometer", "km"),
-    "s": ("second", "s"), "min": ("minute", "min"), "h": ("hour", "h"), "d": ("day", "d"),
-    "J": ("joule", "J"), "kJ": ("kilojoule", "kJ"), "MJ": ("megajoule", "MJ"),
-    "Wh": ("watt * hour", "Wh"), "kWh": ("kilowatt * hour", "kWh"),
-    "W": ("watt", "W"), "kW": ("kilowatt", "kW"), "MW": ("megawatt", "MW"),
-    "Pa": ("pascal", "Pa"), "kPa": ("kilopascal", "kPa"), "MPa": ("megapascal", "MPa"),
-    "N": ("newton", "N"), "kN": ("kilonewton", "kN"),
-    "mol": ("mole", "mol"), "mmol": ("millimole", "mmol"), "umol": ("micromole", "μmol"),
-    "Bq": ("becquerel", "Bq"), "S": ("siemens", "S"), "mS": ("millisiemens", "mS"),
-    "uS": ("microsiemens", "μS"), "Hz": ("hertz", "Hz"), "kHz": ("kilohertz", "kHz"),
-    "CFU": ("nqi_cfu", "CFU"), "MPN": ("nqi_mpn", "MPN"), "count": ("nqi_individual", "个"),
+    "ng": ("nanogram", "ng"),
+    "ug": ("microgram", "μg"),
+    "mg": ("milligram", "mg"),
+    "g": ("gram", "g"),
+    "kg": ("kilogram", "kg"),
+    "t": ("metric_ton", "t"),
+    "uL": ("microliter", "μL"),
+    "mL": ("milliliter", "mL"),
+    "L": ("liter", "L"),
+    "nm": ("nanometer", "nm"),
+    "um": ("micrometer", "μm"),
+    "mm": ("millimeter", "mm"),
+    "cm": ("centimeter", "cm"),
+    "dm": ("decimeter", "dm"),
+    "m": ("meter", "m"),
+    "km": ("kilometer", "km"),
+    "s": ("second", "s"),
+    "min": ("minute", "min"),
+    "h": ("hour", "h"),
+    "d": ("day", "d"),
+    "J": ("joule", "J"),
+    "kJ": ("kilojoule", "kJ"),
+    "MJ": ("megajoule", "MJ"),
+    "Wh": ("watt * hour", "Wh"),
+    "kWh": ("kilowatt * hour", "kWh"),
+    "W": ("watt", "W"),
+    "kW": ("kilowatt", "kW"),
+    "MW": ("megawatt", "MW"),
+    "Pa": ("pascal", "Pa"),
+    "kPa": ("kilopascal", "kPa"),
+    "MPa": ("megapascal", "MPa"),
+    "N": ("newton", "N"),
+    "kN": ("kilonewton", "kN"),
+    "mol": ("mole", "mol"),
+    "mmol": ("millimole", "mmol"),
+    "umol": ("micromole", "μmol"),
+    "Bq": ("becquerel", "Bq"),
+    "S": ("siemens", "S"),
+    "mS": ("millisiemens", "mS"),
+    "uS": ("microsiemens", "μS"),
+    "Hz": ("hertz", "Hz"),
+    "kHz": ("kilohertz", "kHz"),
+    "CFU": ("nqi_cfu", "CFU"),
+    "MPN": ("nqi_mpn", "MPN"),
+    "count": ("nqi_individual", "个"),
     # Inside a compound unit a temperature is always a difference (a heating rate in ℃/min).
-    "degC": ("delta_degree_Celsius", "℃"), "K": ("kelvin", "K"),
+    "degC": ("delta_degree_Celsius", "℃"),
+    "K": ("kelvin", "K"),
 }
 # Spellings seen in the wild that are unambiguous; deliberately not a case-insensitive match (mPa ≠ MPa).
 _ATOM_ALIASES = {
-    "ml": "mL", "l": "L", "ul": "uL", "cfu": "CFU", "Cfu": "CFU", "mpn": "MPN", "Kg": "kg", "KG": "kg",
-    "kwh": "kWh", "KWh": "kWh", "KWH": "kWh", "kWH": "kWh", "KW": "kW", "Kw": "kW", "Mpa": "MPa",
-    "Kpa": "kPa", "KPa": "kPa", "KN": "kN", "hr": "h", "sec": "s", "bq": "Bq",
+    "ml": "mL",
+    "l": "L",
+    "ul": "uL",
+    "cfu": "CFU",
+    "Cfu": "CFU",
+    "mpn": "MPN",
+    "Kg": "kg",
+    "KG": "kg",
+    "kwh": "kWh",
+    "KWh": "kWh",
+    "KWH": "kWh",
+    "kWH": "kWh",
+    "KW": "kW",
+    "Kw": "kW",
+    "Mpa": "MPa",
+    "Kpa": "kPa",
+    "KPa": "kPa",
+    "KN": "kN",
+    "hr": "h",
+    "sec": "s",
+    "bq": "Bq",
 }
 
 # Whole-unit symbols that are not compounds: ASCII symbol → (display, magnitude, pint units).
@@ -167,8 +283,18 @@ _SPECIALS: dict[str, tuple[str, float, str]] = {
     "degree": ("度", 1.0, "nqi_field_degree"),
 }
 _SPECIAL_ALIASES = {
-    "‰": "permille", "°C": "degC", "°F": "degF", "dBA": "dB(A)", "dB(a)": "dB(A)", "ntu": "NTU",
-    "%(V/V)": "%vol", "%(v/v)": "%vol", "%VOL": "%vol", "%(m/m)": "%", "PH": "pH", "ph": "pH",
+    "‰": "permille",
+    "°C": "degC",
+    "°F": "degF",
+    "dBA": "dB(A)",
+    "dB(a)": "dB(A)",
+    "ntu": "NTU",
+    "%(V/V)": "%vol",
+    "%(v/v)": "%vol",
+    "%VOL": "%vol",
+    "%(m/m)": "%",
+    "PH": "pH",
+    "ph": "pH",
 }
 # Units whose values may legitimately be negative; everything else is a non-negative amount.
 _SIGNED_UNITS = frozenset({"degree_Celsius", "degree_Fahrenheit", "nqi_db", "nqi_dba"})
@@ -219,8 +345,14 @@ def _canonical_dimension(quantity: Any) -> str:
 
 def _make_unit(symbol: str, display: str, magnitude: float, pint_units: str, note: str | None) -> Unit:
     quantity = _registry().Quantity(1, pint_units)
-    return Unit(symbol=symbol, note=note, display=display, dimension=_canonical_dimension(quantity),
-                magnitude=magnitude, pint_units=pint_units)
+    return Unit(
+        symbol=symbol,
+        note=note,
+        display=display,
+        dimension=_canonical_dimension(quantity),
+        magnitude=magnitude,
+        pint_units=pint_units,
+    )
 
 
 def split_note(text: str) -> tuple[str, str | None]:
@@ -262,10 +394,11 @@ def _parse_product(text: str, original: str) -> tuple[list[str], list[str], list
 
 
 def _parse_compound(text: str, note: str | None, original: str) -> Unit:
-    numerator, _, rest = text.partition("/")
-    denominators = rest.split("/") if rest else []
-    if numerator == "1":
-        num_symbols, num_display, num_expr = ["1"], ["1"], ["1"]
+    numerator, slash, rest = text.partition("/")
+    denominators = rest.split("/") if slash else []
+    if numerator in ("", "1") and denominators:
+        # "/25g" (as in "0/25g") is a count per 25 g with the counted thing left implicit.
+        num_symbols, num_display, num_expr = [numerator], [numerator], ["1"]
     else:
         num_symbols, num_display, num_expr = _parse_product(numerator, original)
     den_symbols: list[str] = []
@@ -325,6 +458,12 @@ def parse_unit(text: str) -> Unit:
         raise UnitError(original, "缺少单位 / no unit given")
     if re.search(r"[\u4e00-\u9fff]", body):
         raise UnitError(original, f"无法识别的单位 {body!r} / unknown unit {body!r}")
+    if body.lower() in ("ppm", "ppb"):
+        raise UnitError(
+            original,
+            "ppm/ppb 含义不明确（质量分数还是体积分数），请写 mg/kg 或 mL/m3 等 / ppm and ppb "
+            "are ambiguous (mass or volume fraction); write mg/kg, mL/m3 …",
+        )
     special = _SPECIAL_ALIASES.get(body, body)
     if special in _SPECIALS:
         display, magnitude, pint_units = _SPECIALS[special]

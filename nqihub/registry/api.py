@@ -27,33 +27,83 @@ class OrganisationSerializer(FoldingSerializerMixin, serializers.ModelSerializer
 class EnterpriseSerializer(OrganisationSerializer):
     class Meta:
         model = Enterprise
-        fields = ["id", "name", "uscc", "region_code", "region_name", "industry_code", "scale", "credit_risk_grade",
-                  "legal_representative", "address", "contact_name", "contact_phone", "contact_email", "is_demo",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "uscc",
+            "region_code",
+            "region_name",
+            "industry_code",
+            "scale",
+            "credit_risk_grade",
+            "legal_representative",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "is_demo",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["is_demo", "created_at", "updated_at"]
 
 
 class InstitutionSerializer(OrganisationSerializer):
     class Meta:
         model = Institution
-        fields = ["id", "name", "uscc", "kind", "region_code", "region_name", "cma_number", "cnas_number", "address",
-                  "contact_name", "contact_phone", "is_demo", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "uscc",
+            "kind",
+            "region_code",
+            "region_name",
+            "cma_number",
+            "cnas_number",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "is_demo",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["is_demo", "created_at", "updated_at"]
 
 
 class ExpertSerializer(OrganisationSerializer):
     class Meta:
         model = Expert
-        fields = ["id", "name", "title", "specialties", "affiliation", "region_code", "region_name", "phone", "email",
-                  "is_demo", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "title",
+            "specialties",
+            "affiliation",
+            "region_code",
+            "region_name",
+            "phone",
+            "email",
+            "is_demo",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["is_demo", "created_at", "updated_at"]
 
 
 class RegulatorUnitSerializer(OrganisationSerializer):
     class Meta:
         model = RegulatorUnit
-        fields = ["id", "name", "region_code", "region_name", "address", "contact_phone", "is_demo", "created_at",
-                  "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "region_code",
+            "region_name",
+            "address",
+            "contact_phone",
+            "is_demo",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["is_demo", "created_at", "updated_at"]
 
 

@@ -8,7 +8,15 @@ from nqihub.core.filters import StyledFilterSet
 from nqihub.core.regions import jurisdiction_prefix
 from nqihub.engines.text import fold_identifier, fold_text
 
-from .models import CreditRiskGrade, EnterpriseScale, Enterprise, Expert, Institution, InstitutionKind, RegulatorUnit
+from .models import (
+    CreditRiskGrade,
+    Enterprise,
+    EnterpriseScale,
+    Expert,
+    Institution,
+    InstitutionKind,
+    RegulatorUnit,
+)
 
 
 class OrganisationFilter(StyledFilterSet):
@@ -39,7 +47,9 @@ class OrganisationFilter(StyledFilterSet):
 class EnterpriseFilter(OrganisationFilter):
     search_fields = ("name", "address", "legal_representative")
     identifier_fields = ("uscc",)
-    industry = django_filters.CharFilter(label=_("行业代码"), field_name="industry_code", lookup_expr="startswith")
+    industry = django_filters.CharFilter(
+        label=_("行业代码"), field_name="industry_code", lookup_expr="startswith"
+    )
     scale = django_filters.ChoiceFilter(label=_("企业规模"), choices=EnterpriseScale.choices)
     credit_risk_grade = django_filters.ChoiceFilter(label=_("信用风险分类"), choices=CreditRiskGrade.choices)
 

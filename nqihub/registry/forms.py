@@ -12,15 +12,35 @@ class OrganisationForm(ScopedModelForm):
 class EnterpriseForm(OrganisationForm):
     class Meta:
         model = Enterprise
-        fields = ["name", "uscc", "region_code", "industry_code", "scale", "credit_risk_grade",
-                  "legal_representative", "address", "contact_name", "contact_phone", "contact_email"]
+        fields = [
+            "name",
+            "uscc",
+            "region_code",
+            "industry_code",
+            "scale",
+            "credit_risk_grade",
+            "legal_representative",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+        ]
 
 
 class InstitutionForm(OrganisationForm):
     class Meta:
         model = Institution
-        fields = ["name", "uscc", "kind", "region_code", "cma_number", "cnas_number", "address", "contact_name",
-                  "contact_phone"]
+        fields = [
+            "name",
+            "uscc",
+            "kind",
+            "region_code",
+            "cma_number",
+            "cnas_number",
+            "address",
+            "contact_name",
+            "contact_phone",
+        ]
 
 
 class ExpertForm(OrganisationForm):

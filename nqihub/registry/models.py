@@ -67,11 +67,11 @@ class Enterprise(Organisation):
         verbose_name_plural = _("企业")
         ordering = ["name"]
 
-    def get_absolute_url(self) -> str:
-        return reverse("registry:enterprise_detail", args=[self.pk])
-
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:enterprise_detail", args=[self.pk])
 
 
 class Institution(Organisation):
@@ -91,13 +91,15 @@ class Institution(Organisation):
         verbose_name = _("技术机构")
         verbose_name_plural = _("技术机构")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["name", "region_code"], name="institution_name_region_unique")]
-
-    def get_absolute_url(self) -> str:
-        return reverse("registry:institution_detail", args=[self.pk])
+        constraints = [
+            models.UniqueConstraint(fields=["name", "region_code"], name="institution_name_region_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:institution_detail", args=[self.pk])
 
 
 class Expert(Organisation):
@@ -108,10 +110,19 @@ class Expert(Organisation):
     # inspectors from the inspected enterprise or an institution it works with (回避).
     affiliation = models.CharField(_("工作单位"), max_length=200)
     affiliation_enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("所在企业"), null=True, blank=True, on_delete=models.SET_NULL, related_name="experts"
+        Enterprise,
+        verbose_name=_("所在企业"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="experts",
     )
     affiliation_institution = models.ForeignKey(
-        Institution, verbose_name=_("所在机构"), null=True, blank=True, on_delete=models.SET_NULL,
+        Institution,
+        verbose_name=_("所在机构"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="experts",
     )
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
@@ -121,17 +132,23 @@ class Expert(Organisation):
         verbose_name = _("专家")
         verbose_name_plural = _("专家")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["name", "affiliation"], name="expert_name_affiliation_unique")]
-
-    def get_absolute_url(self) -> str:
-        return reverse("registry:expert_detail", args=[self.pk])
+        constraints = [
+            models.UniqueConstraint(fields=["name", "affiliation"], name="expert_name_affiliation_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}({self.affiliation})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("registry:expert_detail", args=[self.pk])
+
     @property
     def specialty_list(self) -> list[str]:
-        return [s for s in (p.strip() for p in self.specialties.replace("、", ",").replace("，", ",").split(",")) if s]
+        return [
+            s
+            for s in (p.strip() for p in self.specialties.replace("、", ",").replace("，", ",").split(","))
+            if s
+        ]
 
 
 class RegulatorUnit(Organisation):
@@ -145,10 +162,12 @@ class RegulatorUnit(Organisation):
         verbose_name = _("监管单位")
         verbose_name_plural = _("监管单位")
         ordering = ["region_code", "name"]
-        constraints = [models.UniqueConstraint(fields=["name", "region_code"], name="regulator_name_region_unique")]
-
-    def get_absolute_url(self) -> str:
-        return reverse("registry:regulator_unit_detail", args=[self.pk])
+        constraints = [
+            models.UniqueConstraint(fields=["name", "region_code"], name="regulator_name_region_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:regulator_unit_detail", args=[self.pk])

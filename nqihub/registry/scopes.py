@@ -5,16 +5,16 @@ from nqihub.core.scoping import Action, Reach, ScopeRule, register
 
 from .models import Enterprise, Expert, Institution, RegulatorUnit
 
-A, J, O = Reach.ALL, Reach.JURISDICTION, Reach.OWN
+ALL, JUR, OWN = Reach.ALL, Reach.JURISDICTION, Reach.OWN
 
 register(
     Enterprise,
     ScopeRule(
         grants={
-            Action.VIEW: {Role.ADMIN: A, Role.REGULATOR: J, Role.ENTERPRISE: O},
-            Action.ADD: {Role.ADMIN: A, Role.REGULATOR: J},
-            Action.CHANGE: {Role.ADMIN: A, Role.REGULATOR: J, Role.ENTERPRISE: O},
-            Action.DELETE: {Role.ADMIN: A},
+            Action.VIEW: {Role.ADMIN: ALL, Role.REGULATOR: JUR, Role.ENTERPRISE: OWN},
+            Action.ADD: {Role.ADMIN: ALL, Role.REGULATOR: JUR},
+            Action.CHANGE: {Role.ADMIN: ALL, Role.REGULATOR: JUR, Role.ENTERPRISE: OWN},
+            Action.DELETE: {Role.ADMIN: ALL},
         },
         own={Role.ENTERPRISE: ("pk", "enterprise_id")},
     ),
@@ -23,10 +23,10 @@ register(
     Institution,
     ScopeRule(
         grants={
-            Action.VIEW: {Role.ADMIN: A, Role.REGULATOR: J, Role.INSTITUTION: O},
-            Action.ADD: {Role.ADMIN: A, Role.REGULATOR: J},
-            Action.CHANGE: {Role.ADMIN: A, Role.REGULATOR: J, Role.INSTITUTION: O},
-            Action.DELETE: {Role.ADMIN: A},
+            Action.VIEW: {Role.ADMIN: ALL, Role.REGULATOR: JUR, Role.INSTITUTION: OWN},
+            Action.ADD: {Role.ADMIN: ALL, Role.REGULATOR: JUR},
+            Action.CHANGE: {Role.ADMIN: ALL, Role.REGULATOR: JUR, Role.INSTITUTION: OWN},
+            Action.DELETE: {Role.ADMIN: ALL},
         },
         own={Role.INSTITUTION: ("pk", "institution_id")},
     ),
@@ -35,10 +35,10 @@ register(
     Expert,
     ScopeRule(
         grants={
-            Action.VIEW: {Role.ADMIN: A, Role.REGULATOR: J, Role.EXPERT: O},
-            Action.ADD: {Role.ADMIN: A, Role.REGULATOR: J},
-            Action.CHANGE: {Role.ADMIN: A, Role.REGULATOR: J, Role.EXPERT: O},
-            Action.DELETE: {Role.ADMIN: A},
+            Action.VIEW: {Role.ADMIN: ALL, Role.REGULATOR: JUR, Role.EXPERT: OWN},
+            Action.ADD: {Role.ADMIN: ALL, Role.REGULATOR: JUR},
+            Action.CHANGE: {Role.ADMIN: ALL, Role.REGULATOR: JUR, Role.EXPERT: OWN},
+            Action.DELETE: {Role.ADMIN: ALL},
         },
         own={Role.EXPERT: ("pk", "expert_id")},
     ),
@@ -47,10 +47,10 @@ register(
     RegulatorUnit,
     ScopeRule(
         grants={
-            Action.VIEW: {Role.ADMIN: A, Role.REGULATOR: J},
-            Action.ADD: {Role.ADMIN: A},
-            Action.CHANGE: {Role.ADMIN: A},
-            Action.DELETE: {Role.ADMIN: A},
+            Action.VIEW: {Role.ADMIN: ALL, Role.REGULATOR: JUR},
+            Action.ADD: {Role.ADMIN: ALL},
+            Action.CHANGE: {Role.ADMIN: ALL},
+            Action.DELETE: {Role.ADMIN: ALL},
         },
     ),
 )

@@ -10,8 +10,16 @@ from .models import Enterprise, Expert, Institution, RegulatorUnit
 # What an organisation's own staff may change about their own record; the rest (USCC, region, the credit
 # grade a regulator assigns) only a regulator or the platform administrator changes.
 SELF_SERVICE_FIELDS = {
-    Enterprise: {"name", "industry_code", "scale", "legal_representative", "address", "contact_name",
-                 "contact_phone", "contact_email"},
+    Enterprise: {
+        "name",
+        "industry_code",
+        "scale",
+        "legal_representative",
+        "address",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+    },
     Institution: {"name", "cma_number", "cnas_number", "address", "contact_name", "contact_phone"},
     Expert: {"title", "specialties", "affiliation", "phone", "email"},
 }
@@ -30,7 +38,9 @@ def register_enterprise(actor, data: dict[str, Any]) -> Enterprise:
     return create_record(actor, Enterprise, data)
 
 
-def update_enterprise(actor, enterprise: Enterprise, data: dict[str, Any], version: str | None = None) -> Enterprise:
+def update_enterprise(
+    actor, enterprise: Enterprise, data: dict[str, Any], version: str | None = None
+) -> Enterprise:
     return update_record(
         actor, enterprise, data, expected_version=version, allowed_fields=editable_fields(actor, Enterprise)
     )
@@ -53,14 +63,18 @@ def register_expert(actor, data: dict[str, Any]) -> Expert:
 
 
 def update_expert(actor, expert: Expert, data: dict[str, Any], version: str | None = None) -> Expert:
-    return update_record(actor, expert, data, expected_version=version, allowed_fields=editable_fields(actor, Expert))
+    return update_record(
+        actor, expert, data, expected_version=version, allowed_fields=editable_fields(actor, Expert)
+    )
 
 
 def register_regulator_unit(actor, data: dict[str, Any]) -> RegulatorUnit:
     return create_record(actor, RegulatorUnit, data)
 
 
-def update_regulator_unit(actor, unit: RegulatorUnit, data: dict[str, Any], version: str | None = None) -> RegulatorUnit:
+def update_regulator_unit(
+    actor, unit: RegulatorUnit, data: dict[str, Any], version: str | None = None
+) -> RegulatorUnit:
     return update_record(actor, unit, data, expected_version=version)
 
 

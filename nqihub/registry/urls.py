@@ -9,7 +9,11 @@ for slug, name, (list_view, detail_view, form_view) in [
     ("enterprises", "enterprise", (views.EnterpriseList, views.EnterpriseDetail, views.EnterpriseForm)),
     ("institutions", "institution", (views.InstitutionList, views.InstitutionDetail, views.InstitutionForm)),
     ("experts", "expert", (views.ExpertList, views.ExpertDetail, views.ExpertForm)),
-    ("regulators", "regulator_unit", (views.RegulatorUnitList, views.RegulatorUnitDetail, views.RegulatorUnitForm)),
+    (
+        "regulators",
+        "regulator_unit",
+        (views.RegulatorUnitList, views.RegulatorUnitDetail, views.RegulatorUnitForm),
+    ),
 ]:
     urlpatterns += [
         path(f"{slug}/", list_view.as_view(), name=f"{name}_list"),

@@ -11,8 +11,12 @@ def test_api_write_records_actor_before_after_request_id_and_ip(world, client):
     regulator = world.users["regulator"]
     client.force_login(regulator)
     target = world.inside["enterprise"]
-    response = client.patch(reverse("enterprise-detail", args=[target.pk]), {"contact_phone": "0773-1234567"},
-                            content_type="application/json", REMOTE_ADDR="10.1.2.3")
+    response = client.patch(
+        reverse("enterprise-detail", args=[target.pk]),
+        {"contact_phone": "0773-1234567"},
+        content_type="application/json",
+        REMOTE_ADDR="10.1.2.3",
+    )
     assert response.status_code == 200
     event = AuditEvent.objects.get(action="enterprise.update", object_id=str(target.pk))
     assert event.actor == regulator and event.actor_role == "regulator"
@@ -28,8 +32,11 @@ def test_create_is_audited_and_unchanged_save_is_not(world, client):
     assert client.post(reverse("enterprise-list"), data, content_type="application/json").status_code == 201
     created = Enterprise.objects.get(name="审计测试企业")
     assert AuditEvent.objects.filter(action="enterprise.create", object_id=str(created.pk)).count() == 1
-    client.patch(reverse("enterprise-detail", args=[created.pk]), {"name": "审计测试企业"},
-                 content_type="application/json")
+    client.patch(
+        reverse("enterprise-detail", args=[created.pk]),
+        {"name": "审计测试企业"},
+        content_type="application/json",
+    )
     assert not AuditEvent.objects.filter(action="enterprise.update", object_id=str(created.pk)).exists()
 
 
@@ -71,8 +78,9 @@ def test_bulk_update_and_delete_are_refused(world):
 def test_auditor_reads_the_log_page_with_filters(world, client):
     from nqihub.core.audit import record_event
 
-    record_event(world.users["admin"], "enterprise.update", world.inside["enterprise"], before={"a": 1},
-                 after={"a": 2})
+    record_event(
+        world.users["admin"], "enterprise.update", world.inside["enterprise"], before={"a": 1}, after={"a": 2}
+    )
     record_event(world.users["admin"], "institution.create", world.inside["institution"])
     client.force_login(world.users["auditor"])
     html = client.get(reverse("core:audit_log"), {"action": "enterprise"}).content.decode()

@@ -1,12 +1,14 @@
 import pytest
 
-from nqihub.core.models import Region, RegionChange, ReferenceDataset
+from nqihub.core.models import ReferenceDataset, Region, RegionChange
 from nqihub.core.reference import load_reference_data
 from nqihub.core.regions import check_region_code, current_successors, in_jurisdiction, jurisdiction_prefix
 
 
-@pytest.mark.parametrize(("code", "prefix"), [("450000", "45"), ("450300", "4503"), ("450321", "450321"),
-                                              ("110000", "11"), ("110101", "110101")])
+@pytest.mark.parametrize(
+    ("code", "prefix"),
+    [("450000", "45"), ("450300", "4503"), ("450321", "450321"), ("110000", "11"), ("110101", "110101")],
+)
 def test_jurisdiction_prefix(code, prefix):
     assert jurisdiction_prefix(code) == prefix
 

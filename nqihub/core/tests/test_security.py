@@ -21,9 +21,15 @@ def test_passwords_are_hashed_with_argon2(account):
     assert account.check_password(PASSWORD)
 
 
-@pytest.mark.parametrize(("password", "reason"), [
-    ("short1", "太短"), ("abcdefghijkl", "字母和数字"), ("12345678901", "数字"), ("password123", "常见"),
-])
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("short1", "太短"),
+        ("abcdefghijkl", "字母和数字"),
+        ("12345678901", "数字"),
+        ("password123", "常见"),
+    ],
+)
 def test_password_rules_name_the_reason(password, reason, db):
     with pytest.raises(ValidationError) as excinfo:
         validate_password(password)
@@ -40,7 +46,9 @@ def test_login_and_logout_through_the_form(account, client):
 
 def test_login_is_throttled_after_five_failures(account, client):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        response = client.post(reverse("core:login"), {"username": "wang_regulator", "password": "wrong-pass-1"})
+        response = client.post(
+            reverse("core:login"), {"username": "wang_regulator", "password": "wrong-pass-1"}
+        )
         assert response.status_code == 200 and "请输入一个正确的" in response.content.decode()
     fifth = client.post(reverse("core:login"), {"username": "wang_regulator", "password": "wrong-pass-1"})
     assert fifth.status_code == 429

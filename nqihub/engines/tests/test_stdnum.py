@@ -73,7 +73,15 @@ REAL_NUMBERS = [
     ("T/CNIA 0004-2018", "group", "T/CNIA", "group", "0004", 2018, "T/CNIA 0004-2018"),
     # enterprise 企业标准 (the shapes DOMAIN.md and the research notes give)
     ("Q/GLHX 0001-2024", "enterprise", "Q", "enterprise", "GLHX 0001", 2024, "Q/GLHX 0001-2024"),
-    ("Q/320583 ABC 001-2023", "enterprise", "Q", "enterprise", "320583 ABC 001", 2023, "Q/320583 ABC 001-2023"),
+    (
+        "Q/320583 ABC 001-2023",
+        "enterprise",
+        "Q",
+        "enterprise",
+        "320583 ABC 001",
+        2023,
+        "Q/320583 ABC 001-2023",
+    ),
     ("Q/ABCDE0001—2008", "enterprise", "Q", "enterprise", "ABCDE0001", 2008, "Q/ABCDE0001-2008"),
     # metrology 计量技术法规
     ("JJG 1036-2008", "metrology", "JJG", None, "1036", 2008, "JJG 1036-2008"),
@@ -100,7 +108,12 @@ REAL_NUMBERS = [
     ("ITU-T H.264", "international", "ITU-T", None, "H.264", None, "ITU-T H.264"),
     ("ISO 9001:2015/Amd 1:2024", "international", "ISO", None, "9001", 2015, "ISO 9001:2015/Amd 1:2024"),
     (
-        "IEC 60335-1:2010+AMD1:2013+AMD2:2016", "international", "IEC", None, "60335-1", 2010,
+        "IEC 60335-1:2010+AMD1:2013+AMD2:2016",
+        "international",
+        "IEC",
+        None,
+        "60335-1",
+        2010,
         "IEC 60335-1:2010/Amd 1:2013/Amd 2:2016",
     ),
     # foreign
@@ -132,7 +145,14 @@ REAL_NUMBERS = [
 def test_the_real_table_is_large_and_covers_every_family():
     assert len(REAL_NUMBERS) >= 60
     assert {row[1] for row in REAL_NUMBERS} == {
-        "national", "industry", "local", "group", "enterprise", "metrology", "international", "foreign"
+        "national",
+        "industry",
+        "local",
+        "group",
+        "enterprise",
+        "metrology",
+        "international",
+        "foreign",
     }
 
 
@@ -148,8 +168,16 @@ def test_real_numbers(text, family, code, nature, number, year, normalized):
 
 def test_result_shape_is_the_cli_contract():
     assert parse("GB/T 1.1-2020").to_dict() == {
-        "input": "GB/T 1.1-2020", "ok": True, "family": "national", "code": "GB/T", "nature": "recommended",
-        "number": "1.1", "year": 2020, "normalized": "GB/T 1.1-2020", "error": None, "adopted": None,
+        "input": "GB/T 1.1-2020",
+        "ok": True,
+        "family": "national",
+        "code": "GB/T",
+        "nature": "recommended",
+        "number": "1.1",
+        "year": 2020,
+        "normalized": "GB/T 1.1-2020",
+        "error": None,
+        "adopted": None,
         "amendments": [],
     }
     failed = parse("XY/T 123-2020").to_dict()
@@ -159,7 +187,10 @@ def test_result_shape_is_the_cli_contract():
 
 def test_amendments_are_kept_as_a_list():
     assert parse("ISO 9001:2015/Amd 1:2024").to_dict()["amendments"] == ["Amd 1:2024"]
-    assert parse("IEC 60335-1:2010+AMD1:2013+AMD2:2016").to_dict()["amendments"] == ["Amd 1:2013", "Amd 2:2016"]
+    assert parse("IEC 60335-1:2010+AMD1:2013+AMD2:2016").to_dict()["amendments"] == [
+        "Amd 1:2013",
+        "Amd 2:2016",
+    ]
     assert parse("EN 71-1:2014+A1:2018").to_dict()["amendments"] == ["A1:2018"]
 
 
@@ -395,8 +426,9 @@ def _with_suffix(code, suffix):
 @st.composite
 def national(draw):
     suffix = draw(suffixes)
-    return StandardNumber("national", _with_suffix("GB", suffix), natures[suffix], draw(chinese_numbers),
-                          draw(chinese_years))
+    return StandardNumber(
+        "national", _with_suffix("GB", suffix), natures[suffix], draw(chinese_numbers), draw(chinese_years)
+    )
 
 
 @st.composite
@@ -404,8 +436,9 @@ def industry(draw):
     code = draw(st.sampled_from(sorted(INDUSTRY_CODES)))
     # The seismology code is only accepted with a suffix (see test_invalid_input: `DB 2428-2022`).
     suffix = draw(st.sampled_from(["T", "Z"]) if code == "DB" else suffixes)
-    return StandardNumber("industry", _with_suffix(code, suffix), natures[suffix], draw(chinese_numbers),
-                          draw(chinese_years))
+    return StandardNumber(
+        "industry", _with_suffix(code, suffix), natures[suffix], draw(chinese_numbers), draw(chinese_years)
+    )
 
 
 @st.composite
@@ -413,8 +446,13 @@ def local(draw):
     region = draw(st.sampled_from(sorted(PROVINCE_CODES)))
     region += draw(st.sampled_from(["", "01", "03", "12", "99"]))
     suffix = draw(suffixes)
-    return StandardNumber("local", _with_suffix(f"DB{region}", suffix), natures[suffix],
-                          draw(chinese_numbers), draw(chinese_years))
+    return StandardNumber(
+        "local",
+        _with_suffix(f"DB{region}", suffix),
+        natures[suffix],
+        draw(chinese_numbers),
+        draw(chinese_years),
+    )
 
 
 @st.composite
@@ -431,8 +469,9 @@ def enterprise(draw):
 
 @st.composite
 def metrology(draw):
-    return StandardNumber("metrology", draw(st.sampled_from(["JJG", "JJF"])), None, draw(chinese_numbers),
-                          draw(chinese_years))
+    return StandardNumber(
+        "metrology", draw(st.sampled_from(["JJG", "JJF"])), None, draw(chinese_numbers), draw(chinese_years)
+    )
 
 
 iso_numbers = st.from_regex(r"[1-9][0-9]{0,5}(-[1-9][0-9]{0,2}){0,2}", fullmatch=True)
@@ -441,29 +480,41 @@ foreign_years = st.integers(1900, THIS_YEAR + 1)
 
 @st.composite
 def international(draw):
-    code = draw(st.sampled_from(["ISO", "IEC", "ISO/IEC", "ISO/TS", "ISO/TR", "ISO/PAS", "ISO/IEC TS", "IEC TS"]))
+    code = draw(
+        st.sampled_from(["ISO", "IEC", "ISO/IEC", "ISO/TS", "ISO/TR", "ISO/PAS", "ISO/IEC TS", "IEC TS"])
+    )
     year = draw(st.one_of(st.none(), foreign_years))
     amendments = ()
     if year is not None:
-        amendments = tuple(draw(st.lists(
-            st.builds(lambda kind, n, y: f"{kind} {n}:{y}", st.sampled_from(["Amd", "Cor"]),
-                      st.integers(1, 9), foreign_years),
-            max_size=2,
-        )))
+        amendments = tuple(
+            draw(
+                st.lists(
+                    st.builds(
+                        lambda kind, n, y: f"{kind} {n}:{y}",
+                        st.sampled_from(["Amd", "Cor"]),
+                        st.integers(1, 9),
+                        foreign_years,
+                    ),
+                    max_size=2,
+                )
+            )
+        )
     return StandardNumber("international", code, None, draw(iso_numbers), year, amendments)
 
 
 @st.composite
 def european(draw):
-    code = draw(st.sampled_from(["EN", "EN ISO", "BS", "BS EN", "BS EN ISO", "NF EN", "DIN", "DIN EN", "DIN EN ISO"]))
+    code = draw(
+        st.sampled_from(["EN", "EN ISO", "BS", "BS EN", "BS EN ISO", "NF EN", "DIN", "DIN EN", "DIN EN ISO"])
+    )
     year = draw(st.one_of(st.none(), foreign_years))
     month, amendments = "", ()
     if year is not None and code.startswith("DIN"):
         month = draw(st.sampled_from(["", "01", "06", "11", "12"]))
     if year is not None:
-        amendments = tuple(draw(st.lists(
-            st.builds(lambda n, y: f"A{n}:{y}", st.integers(1, 12), foreign_years), max_size=2
-        )))
+        amendments = tuple(
+            draw(st.lists(st.builds(lambda n, y: f"A{n}:{y}", st.integers(1, 12), foreign_years), max_size=2))
+        )
     return StandardNumber("foreign", code, None, draw(iso_numbers), year, amendments, month)
 
 
@@ -483,7 +534,15 @@ def jis(draw):
 
 
 standard_numbers = st.one_of(
-    national(), industry(), local(), group(), enterprise(), metrology(), international(), european(), astm(),
+    national(),
+    industry(),
+    local(),
+    group(),
+    enterprise(),
+    metrology(),
+    international(),
+    european(),
+    astm(),
     jis(),
 )
 
@@ -522,7 +581,9 @@ def sloppy_variants(draw, std):
             out.append(char)
     text = "".join(out)
     widths = draw(st.lists(st.booleans(), min_size=len(text), max_size=len(text)))
-    text = "".join(chr(ord(c) + 0xFEE0) if wide and "!" <= c <= "~" else c for c, wide in zip(text, widths, strict=True))
+    text = "".join(
+        chr(ord(c) + 0xFEE0) if wide and "!" <= c <= "~" else c for c, wide in zip(text, widths, strict=True)
+    )
     return draw(st.sampled_from([text, text.lower(), text.upper(), f"  {text}\t"]))
 
 

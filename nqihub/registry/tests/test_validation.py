@@ -21,15 +21,20 @@ def admin_client(world, client):
 def test_full_width_uscc_and_region_are_folded(admin_client):
     code = uscc()
     full_width = "".join(chr(ord(c) + 0xFEE0) for c in code)
-    response = post(admin_client, {"name": "全角测试有限公司", "uscc": full_width, "region_code": "４５０３２１"})
+    response = post(
+        admin_client, {"name": "全角测试有限公司", "uscc": full_width, "region_code": "４５０３２１"}
+    )
     assert response.status_code == 201, response.content
     assert response.json()["uscc"] == code and response.json()["region_code"] == COUNTY
 
 
-@pytest.mark.parametrize(("value", "reason"), [
-    ("91450321MA5K", "应为18位"),
-    ("91450321MA5KX1Y2I0", "不允许的字符"),
-])
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("91450321MA5K", "应为18位"),
+        ("91450321MA5KX1Y2I0", "不允许的字符"),
+    ],
+)
 def test_malformed_uscc_names_the_field_and_reason(admin_client, value, reason):
     response = post(admin_client, {"name": "坏代码企业", "uscc": value, "region_code": COUNTY})
     assert response.status_code == 400
@@ -51,20 +56,27 @@ def test_retired_region_code_names_its_successor(admin_client):
 
 
 def test_unknown_industry_code(admin_client):
-    response = post(admin_client, {"name": "行业企业", "uscc": uscc(), "region_code": COUNTY, "industry_code": "9999"})
+    response = post(
+        admin_client, {"name": "行业企业", "uscc": uscc(), "region_code": COUNTY, "industry_code": "9999"}
+    )
     assert response.status_code == 400 and "GB/T 4754-2017" in " ".join(response.json()["industry_code"])
 
 
 def test_duplicate_uscc_is_refused(admin_client, world):
-    response = post(admin_client, {"name": "重复企业", "uscc": world.inside["enterprise"].uscc, "region_code": COUNTY})
+    response = post(
+        admin_client, {"name": "重复企业", "uscc": world.inside["enterprise"].uscc, "region_code": COUNTY}
+    )
     assert response.status_code == 400 and "uscc" in response.json()
 
 
 def test_regulator_cannot_move_an_enterprise_out_of_its_county(world, client):
     client.force_login(world.users["regulator"])
     target = world.inside["enterprise"]
-    response = client.patch(reverse("enterprise-detail", args=[target.pk]), {"region_code": OTHER_COUNTY},
-                            content_type="application/json")
+    response = client.patch(
+        reverse("enterprise-detail", args=[target.pk]),
+        {"region_code": OTHER_COUNTY},
+        content_type="application/json",
+    )
     assert response.status_code == 403
     target.refresh_from_db()
     assert target.region_code == COUNTY
@@ -74,8 +86,11 @@ def test_regulator_cannot_move_an_enterprise_out_of_its_county(world, client):
 def test_enterprise_staff_cannot_set_their_own_credit_grade(world, client):
     client.force_login(world.users["enterprise"])
     target = world.inside["enterprise"]
-    response = client.patch(reverse("enterprise-detail", args=[target.pk]),
-                            {"credit_risk_grade": "A", "contact_name": "李经理"}, content_type="application/json")
+    response = client.patch(
+        reverse("enterprise-detail", args=[target.pk]),
+        {"credit_risk_grade": "A", "contact_name": "李经理"},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     target.refresh_from_db()
     assert target.credit_risk_grade == "" and target.contact_name == "李经理"
@@ -98,8 +113,9 @@ def test_concurrent_edit_is_detected(world, client):
 
 def test_form_errors_are_shown_next_to_the_field(world, client):
     client.force_login(world.users["admin"])
-    response = client.post(reverse("registry:enterprise_create"),
-                           {"name": "表单企业", "uscc": "123", "region_code": "450322"})
+    response = client.post(
+        reverse("registry:enterprise_create"), {"name": "表单企业", "uscc": "123", "region_code": "450322"}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert 'data-field="uscc"' in html and "应为18位" in html

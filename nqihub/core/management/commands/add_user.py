@@ -36,8 +36,15 @@ class Command(BaseCommand):
             raise CommandError(f"找不到所属单位 / organisation not found: {exc}") from None
         try:
             with command_context("add-user"):
-                user = create_account(None, username=o["username"], password=password, role=o["role"],
-                                      region_code=o["region"], display_name=o["name"], **links)
+                user = create_account(
+                    None,
+                    username=o["username"],
+                    password=password,
+                    role=o["role"],
+                    region_code=o["region"],
+                    display_name=o["name"],
+                    **links,
+                )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
         self.stdout.write(f"已创建账号 {user.username}({user.get_role_display()})")

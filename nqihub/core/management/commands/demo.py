@@ -20,6 +20,6 @@ class Command(BaseCommand):
             counts = build_registry(city, enterprises=enterprises)
             accounts = build_accounts(city, county)
         self.stdout.write(f"示例城市 {city}:新建 " + ",".join(f"{k} {v}" for k, v in counts.items()))
-        self.stdout.write("示例账号(密码均为 %s,仅供演示,生产环境请勿运行 nqihub demo):" % DEMO_PASSWORD)
+        self.stdout.write(f"示例账号(密码均为 {DEMO_PASSWORD},仅供演示,生产环境请勿运行 nqihub demo):")
         for username, label in accounts.items():
             self.stdout.write(f"  {username:<18} {label}")

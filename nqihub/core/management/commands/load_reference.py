@@ -9,11 +9,14 @@ class Command(BaseCommand):
     help = "载入随附的参考数据(行政区划、行业分类、CCS、ICS);可重复运行 / Load the shipped reference data (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="即使校验和未变也重新载入 / reload even if unchanged")
+        parser.add_argument(
+            "--force", action="store_true", help="即使校验和未变也重新载入 / reload even if unchanged"
+        )
         parser.add_argument("--json", action="store_true", help="以 JSON 输出结果 / print the result as JSON")
 
     def handle(self, *args, force=False, **options):
         as_json = options["json"]
+
         def progress(result):
             if not as_json:
                 state = "未变化,跳过 / unchanged" if result.skipped else "已载入 / loaded"
