@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "nqihub.core",
     "nqihub.registry",
     "nqihub.imports",
+    "nqihub.standards",
 ]
 
 MIDDLEWARE = [

@@ -37,10 +37,12 @@ class Reach(StrEnum):
 class ScopeRule:
     grants: Mapping[Action, Mapping[str, Reach]]
     region_field: str = "region_code"
-    # role → (attribute of the row, attribute of the user) that must be equal for Reach.OWN
+    # role → (lookup path on the row, attribute of the user) that must be equal for Reach.OWN;
+    # a path may cross relations ("disclosure__enterprise_id")
     own: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-    # an extra condition on the rows the public may view (e.g. only disclosed standards)
-    public_filter: Q | None = None
+    # role → an extra condition on the rows that role may VIEW (e.g. the public and regulators never see
+    # an enterprise's drafts); PUBLIC is a role key here too
+    view_filters: Mapping[str, Q] = field(default_factory=dict)
 
 
 _RULES: dict[type[models.Model], ScopeRule] = {}
@@ -88,8 +90,9 @@ def restrict(queryset: models.QuerySet, user, action: Action = Action.VIEW) -> m
     how = reach(user, model, action)
     if how is None:
         return queryset.none()
-    if role_of(user) == PUBLIC and rule.public_filter is not None:
-        queryset = queryset.filter(rule.public_filter)
+    extra = rule.view_filters.get(role_of(user)) if action is Action.VIEW else None
+    if extra is not None:
+        queryset = queryset.filter(extra)
     if how is Reach.ALL:
         return queryset
     if how is Reach.JURISDICTION:
@@ -105,14 +108,24 @@ def can(user, action: Action, model: type[models.Model], obj: models.Model | Non
     how = reach(user, model, action)
     if how is None:
         return False
-    if obj is None or how is Reach.ALL:
+    if obj is None:
         return True
     rule = rule_for(model)
+    extra = rule.view_filters.get(role_of(user)) if action is Action.VIEW else None
+    if extra is not None and obj.pk is not None and not model.objects.filter(extra, pk=obj.pk).exists():
+        return False
+    if how is Reach.ALL:
+        return True
     if how is Reach.JURISDICTION:
-        code = attrgetter(rule.region_field.replace("__", "."))(obj) or ""
+        code = _path_value(obj, rule.region_field) or ""
         return code.startswith(jurisdiction_prefix(user.region_code))
     row_attr, value = _own_value(user, rule)
-    return value is not None and getattr(obj, row_attr) == value
+    return value is not None and _path_value(obj, row_attr) == value
+
+
+def _path_value(obj: models.Model, path: str):
+    """The value of a lookup path on an instance: "region_code", "disclosure__enterprise_id"."""
+    return attrgetter(path.replace("__", "."))(obj)
 
 
 def scoped_models() -> list[type[models.Model]]:

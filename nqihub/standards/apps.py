@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StandardsConfig(AppConfig):
+    name = "nqihub.standards"
+    label = "standards"
+    verbose_name = _("企业标准公开")
+
+    def ready(self) -> None:
+        from . import scopes  # noqa: F401  (registers the scoping rules of this app's models)
