@@ -92,7 +92,7 @@ class CatalogueStandard(models.Model):
         return f"{self.number} {self.title_zh}"
 
     def get_absolute_url(self) -> str:
-        return reverse("standards:catalogue_detail", args=[self.pk])
+        return reverse("catalogue:detail", args=[self.pk])
 
     @property
     def is_current(self) -> bool:
@@ -238,3 +238,7 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.requirement}"
+
+
+# Public search keeps its own index model in models_search.py (one room for search).
+from .models_search import *  # noqa: E402, F403

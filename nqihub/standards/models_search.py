@@ -1,0 +1,3 @@
+"""The public search index (see nqihub.standards.search)."""
+
+__all__: list[str] = []
