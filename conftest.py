@@ -16,8 +16,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def reference_data(db):
     """Reference data present even after a transactional (flushing) test; a no-op when already loaded."""
     from nqihub.core.models import ReferenceDataset
+    from nqihub.core.reference import DATASETS
 
-    if ReferenceDataset.objects.count() < 5:
+    if ReferenceDataset.objects.count() < len(DATASETS):
         load_reference_data()
 
 
@@ -27,3 +28,14 @@ def world(reference_data):
     from nqihub.testing import build_world
 
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Simplified Chinese: a request that switched to English must not leak into the next."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -12,13 +12,17 @@ from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from nqihub.engines.text import fold_identifier, fold_text
+from nqihub.engines.text import collapse_spaces, fold_identifier, fold_text
 
 from .audit import record_event, snapshot
 from .scoping import Action, can
 
-# Fields that are identifiers: folded to upper case without spaces (everything else typed is folded text).
-IDENTIFIER_FIELDS = frozenset({"uscc", "region_code", "industry_code", "cma_number", "cnas_number"})
+# Identifiers are folded to half-width upper case without spaces; contact fields are folded text; names, titles
+# and addresses keep what was typed (official names use full-width punctuation such as （）), trimmed only.
+IDENTIFIER_FIELDS = frozenset(
+    {"uscc", "region_code", "industry_code", "cma_number", "cnas_number", "gtin", "category_code"}
+)
+FOLDED_TEXT_FIELDS = frozenset({"contact_phone", "phone", "contact_email", "email", "standard_number"})
 
 
 class EditConflict(ValidationError):
@@ -26,11 +30,16 @@ class EditConflict(ValidationError):
 
 
 def fold_input(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Fold every typed string (full-width, dashes, spaces); identifiers also lose spaces and become upper case."""
+    """Fold typed identifiers (full-width, dashes, spaces, case) and trim every other string."""
     folded: dict[str, Any] = {}
     for key, value in data.items():
         if isinstance(value, str):
-            value = fold_identifier(value) if key in IDENTIFIER_FIELDS else fold_text(value)
+            if key in IDENTIFIER_FIELDS:
+                value = fold_identifier(value)
+            elif key in FOLDED_TEXT_FIELDS:
+                value = fold_text(value)
+            else:
+                value = collapse_spaces(value.replace("\u3000", " "))
         folded[key] = value
     return folded
 

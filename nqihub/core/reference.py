@@ -103,12 +103,23 @@ def _ics(path: Path) -> Iterator[ICSCode]:
 
 @dataclass(frozen=True)
 class Dataset:
+    """One shipped file set. `build` yields rows that replace the whole table; a dataset whose rows other rows
+    point at (the standards catalogue) gives `upsert` instead, which returns the number of rows it holds."""
+
     name: str
-    files: tuple[str, ...]
+    files: tuple[str | Path, ...]
     model: type[models.Model]
-    build: Callable
+    build: Callable | None
     source: str
     licence: str
+    upsert: Callable[[list[Path]], int] | None = None
+
+    def paths(self) -> list[Path]:
+        return [f if isinstance(f, Path) else DATA_DIR / f for f in self.files]
+
+    def present(self, rows: int) -> bool:
+        count = self.model.objects.count()
+        return count >= rows if self.upsert else count == rows
 
 
 DATASETS = [
@@ -174,20 +185,30 @@ class LoadResult:
 
 
 def load_dataset(dataset: Dataset, force: bool = False) -> LoadResult:
-    paths = [DATA_DIR / f for f in dataset.files]
+    paths = dataset.paths()
     sha = _sha256(paths)
     existing = ReferenceDataset.objects.filter(name=dataset.name).first()
-    if existing and existing.sha256 == sha and not force and dataset.model.objects.count() == existing.rows:
+    if existing and existing.sha256 == sha and not force and dataset.present(existing.rows):
         return LoadResult(dataset.name, existing.rows, skipped=True)
     with transaction.atomic():
-        dataset.model.objects.all().delete()
-        objs = list(dataset.build(paths))
-        dataset.model.objects.bulk_create(objs, batch_size=BATCH)
+        if dataset.upsert is not None:
+            rows = dataset.upsert(paths)
+        else:
+            dataset.model.objects.all().delete()
+            objs = list(dataset.build(paths))
+            dataset.model.objects.bulk_create(objs, batch_size=BATCH)
+            rows = len(objs)
         ReferenceDataset.objects.update_or_create(
             name=dataset.name,
-            defaults={"sha256": sha, "rows": len(objs), "source": dataset.source, "licence": dataset.licence},
+            defaults={"sha256": sha, "rows": rows, "source": dataset.source, "licence": dataset.licence},
         )
-    return LoadResult(dataset.name, len(objs), skipped=False)
+    return LoadResult(dataset.name, rows, skipped=False)
+
+
+def register_dataset(dataset: Dataset) -> None:
+    """Apps add their shipped datasets here from AppConfig.ready()."""
+    if all(d.name != dataset.name for d in DATASETS):
+        DATASETS.append(dataset)
 
 
 def load_reference_data(

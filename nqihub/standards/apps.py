@@ -8,4 +8,9 @@ class StandardsConfig(AppConfig):
     verbose_name = _("企业标准公开")
 
     def ready(self) -> None:
+        from nqihub.core.reference import register_dataset
+
         from . import scopes  # noqa: F401  (registers the scoping rules of this app's models)
+        from .reference import CATALOGUE_SAMPLE
+
+        register_dataset(CATALOGUE_SAMPLE)

@@ -65,6 +65,7 @@ def test_load_reference_json_reports_each_dataset():
         "industries": 1971,
         "ccs": 1857,
         "ics": 1381,
+        "gb_catalogue_sample": 5,
     }
 
 
