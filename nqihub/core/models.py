@@ -27,7 +27,7 @@ class Region(models.Model):
     status = models.CharField(_("状态"), max_length=16)
     start_year = models.PositiveSmallIntegerField(_("启用年份"))
     end_year = models.PositiveSmallIntegerField(_("停用年份"), null=True, blank=True)
-    successor_codes = models.CharField(_("新代码"), max_length=128, blank=True)
+    successor_codes = models.CharField(_("新代码"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("行政区划")
@@ -50,7 +50,7 @@ class RegionChange(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     old_name = models.CharField(_("原名称"), max_length=64, blank=True)
     new_name = models.CharField(_("新名称"), max_length=64, blank=True)
-    new_code = models.CharField(_("新代码"), max_length=128, blank=True)
+    new_code = models.CharField(_("新代码"), max_length=255, blank=True)
     source = models.CharField(_("来源"), max_length=32)
 
     class Meta:
