@@ -9,11 +9,13 @@ Headers are plain strings, not translated: a file exported in an English session
 """
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django import forms
 from django.db import models
+from django.db.models import Q
 from django.utils import translation
 
 from nqihub.engines.text import fold_text
@@ -107,10 +109,15 @@ class KindSpec:
     model: type[models.Model]
     form_class: type[forms.ModelForm]
     filterset_class: type
-    create_service: str  # names in nqihub.registry.services, looked up at call time
+    create_service: str  # names in `services_module`, looked up at call time
     update_service: str
     columns: tuple[Column, ...]
     key_fields: tuple[str, ...]  # the natural key, for messages about duplicates
+    # the stored row a file row names (any jurisdiction; scope is checked afterwards), and the keys that must
+    # not repeat inside one file (each tuple starts with the "|"-joined field names it is made of)
+    lookup: Callable[[type[models.Model], Mapping[str, str]], models.Model | None] = None  # type: ignore[assignment]
+    keys: Callable[[Mapping[str, str]], list[tuple[str, ...]]] = None  # type: ignore[assignment]
+    services_module: str = "nqihub.registry.services"
 
     @property
     def verbose_name(self) -> str:
@@ -169,6 +176,47 @@ _USCC = ("统一社会信用代码", "信用代码", "社会信用代码", "统�
 _ADDRESS = ("地址", "住所", "注册地址", "经营地址", "通讯地址", "address")
 _CONTACT = ("联系人", "联系人姓名", "contact", "contact_name")
 
+def _enterprise_lookup(model, data):
+    uscc = data.get("uscc", "")
+    return model.objects.filter(uscc=uscc).first() if uscc else None
+
+
+def _enterprise_keys(data):
+    return [("uscc", data["uscc"])] if data.get("uscc") else []
+
+
+def _institution_lookup(model, data):
+    uscc, name, region = data.get("uscc", ""), data.get("name", ""), data.get("region_code", "")
+    if uscc:
+        found = model.objects.filter(uscc=uscc).first()
+        if found is not None:
+            return found
+    if not (name and region):
+        return None
+    same_place = model.objects.filter(name=name, region_code=region)
+    if uscc:  # a stored USCC that differs names another institution (the form then reports the clash)
+        same_place = same_place.filter(Q(uscc__isnull=True) | Q(uscc="") | Q(uscc=uscc))
+    return same_place.first()
+
+
+def _institution_keys(data):
+    keys = [("uscc", data["uscc"])] if data.get("uscc") else []
+    if data.get("name") and data.get("region_code"):
+        keys.append(("name|region_code", data["name"], data["region_code"]))
+    return keys
+
+
+def _expert_lookup(model, data):
+    name, affiliation = data.get("name", ""), data.get("affiliation", "")
+    return model.objects.filter(name=name, affiliation=affiliation).first() if name and affiliation else None
+
+
+def _expert_keys(data):
+    if data.get("name") and data.get("affiliation"):
+        return [("name|affiliation", data["name"], data["affiliation"])]
+    return []
+
+
 ENTERPRISES = KindSpec(
     slug="enterprises",
     model=Enterprise,
@@ -176,6 +224,8 @@ ENTERPRISES = KindSpec(
     filterset_class=registry_filters.EnterpriseFilter,
     create_service="register_enterprise",
     update_service="update_enterprise",
+    lookup=_enterprise_lookup,
+    keys=_enterprise_keys,
     key_fields=("uscc",),
     columns=(
         Column("name", "企业名称", ("名称", "企业", "单位名称", "name", "enterprise", "enterprise_name")),
@@ -225,6 +275,8 @@ INSTITUTIONS = KindSpec(
     filterset_class=registry_filters.InstitutionFilter,
     create_service="register_institution",
     update_service="update_institution",
+    lookup=_institution_lookup,
+    keys=_institution_keys,
     key_fields=("uscc", "name", "region_code"),
     columns=(
         Column("name", "机构名称", ("名称", "机构", "单位名称", "name", "institution", "institution_name")),
@@ -271,6 +323,8 @@ EXPERTS = KindSpec(
     filterset_class=registry_filters.ExpertFilter,
     create_service="register_expert",
     update_service="update_expert",
+    lookup=_expert_lookup,
+    keys=_expert_keys,
     key_fields=("name", "affiliation"),
     columns=(
         Column("name", "姓名", ("专家姓名", "名字", "name", "expert")),
@@ -288,6 +342,11 @@ EXPERTS = KindSpec(
 )
 
 KINDS: dict[str, KindSpec] = {spec.slug: spec for spec in (ENTERPRISES, INSTITUTIONS, EXPERTS)}
+
+
+def register_kind(spec: KindSpec) -> None:
+    """Other apps add their importable kinds (e.g. the standards catalogue) from AppConfig.ready()."""
+    KINDS[spec.slug] = spec
 
 
 def spec_for(kind: str) -> KindSpec:

@@ -10,6 +10,7 @@ class ImportKind(models.TextChoices):
     ENTERPRISES = "enterprises", _("企业")
     INSTITUTIONS = "institutions", _("技术机构")
     EXPERTS = "experts", _("专家")
+    CATALOGUE = "catalogue", _("标准目录")
 
 
 class SessionStatus(models.TextChoices):

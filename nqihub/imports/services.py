@@ -14,6 +14,7 @@ of duplicating.
 
 import csv
 import io
+from importlib import import_module
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +31,6 @@ from nqihub.core.models import Role
 from nqihub.core.records import fold_input
 from nqihub.core.regions import region_name
 from nqihub.core.scoping import Action, can, reach, restrict
-from nqihub.registry import services as registry_services
 
 from .columns import ERROR_COLUMN, KindSpec, spec_for
 from .models import ImportRow, ImportSession, RowAction, RowStatus, SessionStatus
@@ -121,43 +121,12 @@ def stored_values(spec: KindSpec, obj: models.Model) -> dict[str, str]:
 
 def find_existing(spec: KindSpec, data: Mapping[str, str]) -> models.Model | None:
     """The stored row the natural key of `data` names, in any jurisdiction (scope is checked afterwards)."""
-    model = spec.model
-    name = data.get("name", "")
-    if spec.slug == "enterprises":
-        uscc = data.get("uscc", "")
-        return model.objects.filter(uscc=uscc).first() if uscc else None
-    if spec.slug == "institutions":
-        uscc = data.get("uscc", "")
-        if uscc:
-            found = model.objects.filter(uscc=uscc).first()
-            if found is not None:
-                return found
-        region = data.get("region_code", "")
-        if not (name and region):
-            return None
-        same_place = model.objects.filter(name=name, region_code=region)
-        if uscc:  # a stored USCC that differs names another institution (the form then reports the clash)
-            same_place = same_place.filter(Q(uscc__isnull=True) | Q(uscc="") | Q(uscc=uscc))
-        return same_place.first()
-    affiliation = data.get("affiliation", "")
-    if name and affiliation:
-        return model.objects.filter(name=name, affiliation=affiliation).first()
-    return None
+    return spec.lookup(spec.model, data)
 
 
 def natural_keys(spec: KindSpec, data: Mapping[str, str]) -> list[tuple[str, ...]]:
     """The keys that must not repeat inside one file (each names the fields it is made of)."""
-    get = data.get
-    if spec.slug == "enterprises":
-        return [("uscc", get("uscc"))] if get("uscc") else []
-    if spec.slug == "institutions":
-        keys = [("uscc", get("uscc"))] if get("uscc") else []
-        if get("name") and get("region_code"):
-            keys.append(("name|region_code", get("name"), get("region_code")))
-        return keys
-    if get("name") and get("affiliation"):
-        return [("name|affiliation", get("name"), get("affiliation"))]
-    return []
+    return spec.keys(data)
 
 
 def duplicate_error(spec: KindSpec, key: tuple[str, ...], other_row: int) -> dict[str, str]:
@@ -336,9 +305,10 @@ def refresh_counts(session: ImportSession) -> ImportSession:
 
 
 def _write(spec: KindSpec, user, check: RowCheck) -> models.Model:
+    services = import_module(spec.services_module)
     if check.action == RowAction.CREATE:
-        return getattr(registry_services, spec.create_service)(user, dict(check.cleaned))
-    return getattr(registry_services, spec.update_service)(user, check.existing, dict(check.cleaned))
+        return getattr(services, spec.create_service)(user, dict(check.cleaned))
+    return getattr(services, spec.update_service)(user, check.existing, dict(check.cleaned))
 
 
 def _commit_row(spec: KindSpec, user, row: ImportRow, check: RowCheck | None = None) -> None:

@@ -9,8 +9,11 @@ class StandardsConfig(AppConfig):
 
     def ready(self) -> None:
         from nqihub.core.reference import register_dataset
+        from nqihub.imports.columns import register_kind
 
         from . import scopes  # noqa: F401  (registers the scoping rules of this app's models)
+        from .catalogue_import import CATALOGUE
         from .reference import CATALOGUE_SAMPLE
 
         register_dataset(CATALOGUE_SAMPLE)
+        register_kind(CATALOGUE)

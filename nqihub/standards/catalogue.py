@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from nqihub.core.audit import record_event, snapshot
+from nqihub.core.records import create_record, update_record
 from nqihub.engines import stdnum
 from nqihub.engines.text import collapse_spaces, fold_identifier, fold_text
 
@@ -85,6 +86,27 @@ def _date(value: Any, field: str) -> datetime.date | None:
         raise ValidationError({field: _("日期“%(v)s”无法识别,应为 YYYY-MM-DD") % {"v": value}}) from None
 
 
+def number_fields(number: str) -> dict[str, Any]:
+    """What the standard number itself determines: normalised form, base number, family, nature, adoption."""
+    parsed = stdnum.parse(number or "")
+    if not number:
+        raise ValidationError({"number": _("缺少标准号")})
+    if not parsed.ok:
+        raise ValidationError({"number": parsed.error})
+    std = parsed.standard
+    if std.family == "enterprise":
+        raise ValidationError({"number": _("企业标准不属于标准目录,由企业自我声明公开")})
+    fields = {
+        "normalized_number": std.normalized,
+        "base_number": f"{std.code} {std.number}",
+        "family": std.family,
+    }
+    if std.adopted:
+        fields["adopted_number"] = std.adopted.normalized
+        fields["adoption_degree"] = AdoptionDegree.IDT
+    return fields
+
+
 def row_to_fields(row: Mapping[str, Any]) -> dict[str, Any]:
     """Map one export row (any recognised header) to CatalogueStandard fields; raises ValidationError by field."""
     by_header = {fold_text(str(k)).lower(): v for k, v in row.items() if k is not None}
@@ -96,15 +118,13 @@ def row_to_fields(row: Mapping[str, Any]) -> dict[str, Any]:
                 # Titles keep the catalogue's own punctuation; only identifiers and codes are folded later.
                 raw[field] = value if isinstance(value, datetime.date) else collapse_spaces(str(value))
                 break
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     number = raw.get("number", "")
-    parsed = stdnum.parse(number) if number else None
-    if not number:
-        errors["number"] = _("缺少标准号")
-    elif not parsed.ok:
-        errors["number"] = parsed.error
-    elif parsed.standard.family == "enterprise":
-        errors["number"] = _("企业标准不属于标准目录,由企业自我声明公开")
+    try:
+        derived = number_fields(number)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        derived = {}
     if not raw.get("title_zh"):
         errors["title_zh"] = _("缺少中文标准名称")
     status = STATUS_WORDS.get(fold_text(raw.get("status", "")), None)
@@ -114,15 +134,13 @@ def row_to_fields(row: Mapping[str, Any]) -> dict[str, Any]:
         }
     if errors:
         raise ValidationError(errors)
-    std = parsed.standard
+    std = stdnum.parse(number).standard
     nature = NATURE_WORDS.get(fold_text(raw.get("nature", "")), "") or (
         std.nature if std.nature in StandardNature.values else ""
     )
     fields = {
         "number": number,
-        "normalized_number": std.normalized,
-        "base_number": f"{std.code} {std.number}",
-        "family": std.family,
+        **derived,
         "nature": nature,
         "title_zh": raw["title_zh"],
         "title_en": raw.get("title_en", ""),
@@ -133,8 +151,8 @@ def row_to_fields(row: Mapping[str, Any]) -> dict[str, Any]:
         "ics_code": fold_identifier(raw.get("ics_code", "")),
         "competent_dept": raw.get("competent_dept", ""),
         "responsible_tc": raw.get("responsible_tc", ""),
-        "adopted_number": std.adopted.normalized if std.adopted else "",
-        "adoption_degree": AdoptionDegree.IDT if std.adopted else "",
+        "adopted_number": derived.get("adopted_number", ""),
+        "adoption_degree": derived.get("adoption_degree", ""),
     }
     for field in ("issued_on", "implemented_on", "abolished_on"):
         fields[field] = _date(raw.get(field), field)
@@ -211,3 +229,20 @@ def replacement_of(standard: CatalogueStandard) -> CatalogueStandard | None:
         seen.add(current.pk)
         current = current.replaced_by
     return current if current.pk != standard.pk and current.is_current else None
+
+
+def create_catalogue_standard(actor, data: Mapping[str, Any]) -> CatalogueStandard:
+    """Add one standard to the catalogue (platform administrator; audited)."""
+    row = create_record(actor, CatalogueStandard, {**data, **number_fields(data.get("number", ""))})
+    link_editions()
+    return row
+
+
+def update_catalogue_standard(
+    actor, standard: CatalogueStandard, data: Mapping[str, Any], version: str | None = None
+) -> CatalogueStandard:
+    """Change one catalogue row (e.g. its status when the official catalogue withdraws it; audited)."""
+    number = data.get("number", standard.number)
+    row = update_record(actor, standard, {**data, **number_fields(number)}, expected_version=version)
+    link_editions()
+    return row

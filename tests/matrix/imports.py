@@ -56,7 +56,8 @@ class ImportPage(Endpoint):
         if self.kind == "create":  # a row outside the jurisdiction is a row error, not a write
             inside, outside = ADD["enterprise"][role]
             data = _import_csv(
-                (f"矩阵导入{role}甲", uscc(COUNTY), COUNTY), (f"矩阵导入{role}乙", uscc(OTHER_COUNTY), OTHER_COUNTY)
+                (f"矩阵导入{role}甲", uscc(COUNTY), COUNTY),
+                (f"矩阵导入{role}乙", uscc(OTHER_COUNTY), OTHER_COUNTY),
             )
             response = client.post(url, {"file": SimpleUploadedFile("m.csv", data)})
             assert response.status_code == 302
