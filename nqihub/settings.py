@@ -223,6 +223,8 @@ TASKS = {"default": {"BACKEND": os.environ.get("NQIHUB_TASK_BACKEND", "django_ta
 # --- Domain configuration
 # Enterprise-standard number patterns per region prefix (DOMAIN.md §1: no national format).
 ENTERPRISE_STANDARD_PATTERNS: dict[str, str] = {}
+# The region this deployment serves: the default of statistics pages for the platform administrator.
+HOME_REGION_CODE = os.environ.get("NQIHUB_HOME_REGION", "450300")
 
 LOGGING = {
     "version": 1,
