@@ -5,52 +5,33 @@ from nqihub.core.scoping import Action, Reach, ScopeRule, register
 
 from .models import Enterprise, Expert, Institution, RegulatorUnit
 
-ALL, JUR, OWN = Reach.ALL, Reach.JURISDICTION, Reach.OWN
 
-register(
-    Enterprise,
-    ScopeRule(
+def organisation_rule(own_role: str, user_link: str) -> ScopeRule:
+    """Admin: everything; a regulator: its jurisdiction; the organisation's own staff: their own row (view and
+    change); only the admin deletes."""
+    everyone_else = {Role.ADMIN: Reach.ALL, Role.REGULATOR: Reach.JURISDICTION}
+    return ScopeRule(
         grants={
-            Action.VIEW: {Role.ADMIN: ALL, Role.REGULATOR: JUR, Role.ENTERPRISE: OWN},
-            Action.ADD: {Role.ADMIN: ALL, Role.REGULATOR: JUR},
-            Action.CHANGE: {Role.ADMIN: ALL, Role.REGULATOR: JUR, Role.ENTERPRISE: OWN},
-            Action.DELETE: {Role.ADMIN: ALL},
+            Action.VIEW: {**everyone_else, own_role: Reach.OWN},
+            Action.ADD: everyone_else,
+            Action.CHANGE: {**everyone_else, own_role: Reach.OWN},
+            Action.DELETE: {Role.ADMIN: Reach.ALL},
         },
-        own={Role.ENTERPRISE: ("pk", "enterprise_id")},
-    ),
-)
-register(
-    Institution,
-    ScopeRule(
-        grants={
-            Action.VIEW: {Role.ADMIN: ALL, Role.REGULATOR: JUR, Role.INSTITUTION: OWN},
-            Action.ADD: {Role.ADMIN: ALL, Role.REGULATOR: JUR},
-            Action.CHANGE: {Role.ADMIN: ALL, Role.REGULATOR: JUR, Role.INSTITUTION: OWN},
-            Action.DELETE: {Role.ADMIN: ALL},
-        },
-        own={Role.INSTITUTION: ("pk", "institution_id")},
-    ),
-)
-register(
-    Expert,
-    ScopeRule(
-        grants={
-            Action.VIEW: {Role.ADMIN: ALL, Role.REGULATOR: JUR, Role.EXPERT: OWN},
-            Action.ADD: {Role.ADMIN: ALL, Role.REGULATOR: JUR},
-            Action.CHANGE: {Role.ADMIN: ALL, Role.REGULATOR: JUR, Role.EXPERT: OWN},
-            Action.DELETE: {Role.ADMIN: ALL},
-        },
-        own={Role.EXPERT: ("pk", "expert_id")},
-    ),
-)
+        own={own_role: ("pk", user_link)},
+    )
+
+
+register(Enterprise, organisation_rule(Role.ENTERPRISE, "enterprise_id"))
+register(Institution, organisation_rule(Role.INSTITUTION, "institution_id"))
+register(Expert, organisation_rule(Role.EXPERT, "expert_id"))
 register(
     RegulatorUnit,
     ScopeRule(
         grants={
-            Action.VIEW: {Role.ADMIN: ALL, Role.REGULATOR: JUR},
-            Action.ADD: {Role.ADMIN: ALL},
-            Action.CHANGE: {Role.ADMIN: ALL},
-            Action.DELETE: {Role.ADMIN: ALL},
-        },
+            Action.VIEW: {Role.ADMIN: Reach.ALL, Role.REGULATOR: Reach.JURISDICTION},
+            Action.ADD: {Role.ADMIN: Reach.ALL},
+            Action.CHANGE: {Role.ADMIN: Reach.ALL},
+            Action.DELETE: {Role.ADMIN: Reach.ALL},
+        }
     ),
 )

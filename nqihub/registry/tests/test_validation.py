@@ -103,6 +103,8 @@ def test_concurrent_edit_is_detected(world, client):
     target = world.inside["enterprise"]
     url = reverse("registry:enterprise_edit", args=[target.pk])
     stale_version = target.updated_at.isoformat()
+    # The edit page carries the version the editor saw, so two people editing at once are told.
+    assert f'name="version" value="{stale_version}"' in client.get(url).content.decode()
     form = {"name": target.name, "uscc": target.uscc, "region_code": target.region_code, "contact_name": "甲"}
     assert client.post(url, {**form, "version": stale_version}).status_code == 302
     second = client.post(url, {**form, "contact_name": "乙", "version": stale_version})
