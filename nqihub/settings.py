@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "nqihub.registry",
     "nqihub.imports",
     "nqihub.standards",
+    "nqihub.review",
 ]
 
 MIDDLEWARE = [
