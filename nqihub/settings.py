@@ -174,6 +174,9 @@ SECURE_CSP = {
 TRUST_X_FORWARDED_FOR = os.environ.get("NQIHUB_TRUST_PROXY") == "1"
 
 MAX_UPLOAD_BYTES = int(os.environ.get("NQIHUB_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# A DOCX is a zip: bound what it may unpack to and how many members it may have (zip bombs).
+DOCUMENT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("NQIHUB_DOCUMENT_MAX_UNCOMPRESSED_BYTES", str(100 * 1024 * 1024)))
+DOCUMENT_MAX_MEMBERS = 2000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(os.environ.get("NQIHUB_MEDIA_ROOT", VAR_DIR / "media"))

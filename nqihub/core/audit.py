@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .context import current
 from .models import AuditEvent
@@ -18,7 +19,7 @@ def _json_value(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
-    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+    if isinstance(value, FieldFile):  # an empty one has no url, so test the type, not attributes
         return value.name or None
     return value
 

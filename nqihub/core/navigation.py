@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
-from .scoping import Action, reach
+from .scoping import Action, Reach, reach
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,12 @@ class Subsystem:
 
 
 SUBSYSTEMS = [
-    Subsystem("standards", _("企业标准公开"), _("企业标准自我声明公开、产品与指标、公开检索与统计")),
+    Subsystem(
+        "standards",
+        _("企业标准公开"),
+        _("企业标准自我声明公开、产品与指标、公开检索与统计"),
+        url_name="search:search",
+    ),
     Subsystem("review", _("标准自查审查"), _("按抽查清单自动审查企业标准:编号、引用、指标、试验方法、结构")),
     Subsystem(
         "benchmarking", _("对标达标"), _("对标技术方案、指标逐项比对、对标结果与达标验证、试点城市排名")
@@ -61,6 +66,13 @@ def navigation_for(user) -> list[NavItem]:
     ]:
         if reach(user, model, Action.VIEW) is not None:
             items.append(NavItem(title, reverse(url_name)))
+    from nqihub.standards.models import Disclosure
+
+    # Enterprise staff fill in their own declarations; a regulator reads those of its jurisdiction.
+    if reach(user, Disclosure, Action.ADD) is not None:
+        items.append(NavItem(_("我的标准声明"), reverse("standards:disclosure_list")))
+    elif reach(user, Disclosure, Action.VIEW) is Reach.JURISDICTION:
+        items.append(NavItem(_("辖区标准声明"), reverse("standards:disclosure_list")))
     if reach(user, Enterprise, Action.ADD) is not None:
         items.append(NavItem(_("数据导入"), reverse("imports:session_list")))
     if reach(user, AuditEvent, Action.VIEW) is not None:

@@ -111,6 +111,13 @@ class DisclosureState(models.TextChoices):
     ABOLISHED = "abolished", _("废止")
 
 
+class CommitmentRole(models.TextChoices):
+    """Who signs the commitment (承诺书): the legal representative or a person they authorised (DOMAIN.md §2)."""
+
+    LEGAL_REPRESENTATIVE = "legal_representative", _("法定代表人")
+    AUTHORISED = "authorised", _("授权人")
+
+
 class Disclosure(models.Model):
     """One standard an enterprise declares it executes (自我声明公开), in one version."""
 
@@ -191,6 +198,16 @@ class Disclosure(models.Model):
     @property
     def is_own_standard(self) -> bool:
         return self.kind == DisclosureKind.ENTERPRISE
+
+    @property
+    def family(self) -> str:
+        """The standard's family: "enterprise" for an own standard, else the catalogue row's family."""
+        if self.is_own_standard:
+            return StandardFamily.ENTERPRISE
+        return self.catalogue_standard.family if self.catalogue_standard_id else ""
+
+    def get_family_display(self) -> str:
+        return StandardFamily(self.family).label if self.family else ""
 
 
 class Product(models.Model):

@@ -85,3 +85,18 @@ def test_auditor_reads_the_log_page_with_filters(world, client):
     client.force_login(world.users["auditor"])
     html = client.get(reverse("core:audit_log"), {"action": "enterprise"}).content.decode()
     assert "enterprise.update" in html and "institution.create" not in html
+
+
+def test_snapshot_of_an_empty_file_field_is_none(world):
+    from nqihub.core.audit import snapshot
+    from nqihub.standards.models import Disclosure
+
+    draft = Disclosure(
+        enterprise=world.inside["enterprise"],
+        region_code="450321",
+        kind="enterprise",
+        standard_number="Q/T 1-2025",
+        normalized_number="Q/T 1-2025",
+        title="快照",
+    )
+    assert snapshot(draft)["document"] is None

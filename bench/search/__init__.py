@@ -1,0 +1,1 @@
+"""Public search at scale (see run.py and docs/search.md)."""
