@@ -468,7 +468,11 @@ def parse_unit(text: str) -> Unit:
     if special in _SPECIALS:
         display, magnitude, pint_units = _SPECIALS[special]
         return _make_unit(special, display, magnitude, pint_units, note)
-    return _parse_compound(_ATOM_ALIASES.get(body, body), note, original)
+    try:
+        return _parse_compound(_ATOM_ALIASES.get(body, body), note, original)
+    except (OverflowError, ZeroDivisionError) as exc:
+        # "kg400" reads as kg to the 400th power; the magnitude overflows rather than failing to parse.
+        raise UnitError(original, f"无法解析的单位表达式 / malformed unit expression ({exc})") from exc
 
 
 def _as_unit(unit: Unit | str) -> Unit:

@@ -38,11 +38,18 @@ class LimitTable(models.Model):
 
 
 class LimitRequirement(models.Model):
-    """One row of a limit table: an indicator's requirement for one category or class."""
+    """One row of a limit table: an indicator's requirement for one category or class.
+
+    An empty category applies to every category of the table (GB 3838 pH 6～9 holds for classes Ⅰ–Ⅴ); a
+    condition narrows the row inside its category (GB 3838 总磷 has its own limits for 湖、库)."""
 
     table = models.ForeignKey(LimitTable, on_delete=models.CASCADE, related_name="requirements")
     indicator = models.CharField(_("指标"), max_length=200)
+    # review.limits.indicator_key(indicator), one key for every spelling of an indicator (铅(以Pb计), Pb):
+    # with table, category and condition the row's natural key
+    indicator_key = models.CharField(max_length=200, db_index=True, editable=False, blank=True, default="")
     category = models.CharField(_("类别"), max_length=100, blank=True)
+    condition = models.CharField(_("适用条件"), max_length=100, blank=True)
     requirement = models.CharField(_("要求"), max_length=300)
     unit = models.CharField(_("单位"), max_length=32, blank=True)
     note = models.CharField(_("说明"), max_length=300, blank=True)
@@ -53,9 +60,24 @@ class LimitRequirement(models.Model):
         verbose_name = _("限量要求")
         verbose_name_plural = _("限量要求")
         ordering = ["table", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table", "indicator_key", "category", "condition"],
+                name="limit_requirement_key_unique",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.indicator} {self.category} {self.requirement}"
+        return " ".join(p for p in (self.indicator, self.category, self.condition, self.requirement) if p)
+
+    # The importer reads and exports a row together with its table's number and title.
+    @property
+    def standard_number(self) -> str:
+        return self.table.standard_number if self.table_id else ""
+
+    @property
+    def standard_title(self) -> str:
+        return self.table.title if self.table_id else ""
 
 
 class ConfirmedAlignment(models.Model):

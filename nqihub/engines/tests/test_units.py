@@ -300,3 +300,9 @@ def test_convert_round_trip(group: list[str], data: st.DataObject, value: float)
     b = data.draw(st.sampled_from(group))
     back = convert(convert(value, a, b), b, a)
     assert math.isclose(back, value, rel_tol=1e-9, abs_tol=1e-6)
+
+
+@pytest.mark.parametrize("text", ["kg400", "mg400/kg"])
+def test_absurd_exponents_are_a_unit_error_not_a_crash(text):
+    with pytest.raises(UnitError):
+        parse_unit(text)
