@@ -302,7 +302,7 @@ def test_convert_round_trip(group: list[str], data: st.DataObject, value: float)
     assert math.isclose(back, value, rel_tol=1e-9, abs_tol=1e-6)
 
 
-@pytest.mark.parametrize("text", ["kg400", "mg400/kg"])
+@pytest.mark.parametrize("text", ["kg400", "kg400/m3"])
 def test_absurd_exponents_are_a_unit_error_not_a_crash(text):
     with pytest.raises(UnitError):
         parse_unit(text)
