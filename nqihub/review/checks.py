@@ -79,6 +79,8 @@ class StructureIn:
     chapters: dict[str, str] = field(default_factory=dict)  # "1" → "范围", "2" → "规范性引用文件" …
     product_standard: bool = True
     cover_number: str | None = None
+    # presence of the product-standard chapters by their role, when intake recognised them by title variants
+    product_chapters: dict[str, bool] | None = None
 
 
 @dataclass(frozen=True)
