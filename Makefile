@@ -1,5 +1,8 @@
 # NQI Hub — the two commands a newcomer needs are `make run` and `make test` (see README.md).
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+# Some machines point pip at extra local indexes that do not exist; their warnings are noise, not errors.
+PIPQUIET := 2>&1 | { grep -v -e "^WARNING: Location '" -e "is neither a file nor a directory" || true; }
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
@@ -35,9 +38,8 @@ $(STAMP): requirements.lock pyproject.toml
 	@py=$$(scripts/find-python) || exit 1; \
 	 if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
 	   rm -rf $(VENV); echo "creating $(VENV) with $$py"; $$py -m venv $(VENV) || exit 1; fi
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock $(PIPQUIET)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . $(PIPQUIET)
 	@rm -f $(VENV)/.installed-*; touch $@
 
 # Debian packages the tests need: Chromium for the browser tests, Noto CJK so pages and PDFs render Chinese,
