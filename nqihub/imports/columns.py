@@ -176,6 +176,7 @@ _USCC = ("统一社会信用代码", "信用代码", "社会信用代码", "统�
 _ADDRESS = ("地址", "住所", "注册地址", "经营地址", "通讯地址", "address")
 _CONTACT = ("联系人", "联系人姓名", "contact", "contact_name")
 
+
 def _enterprise_lookup(model, data):
     uscc = data.get("uscc", "")
     return model.objects.filter(uscc=uscc).first() if uscc else None
