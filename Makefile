@@ -11,14 +11,14 @@ PORT ?= 8000
 # pytest workers: both cores by default; `make test WORKERS=0` runs in one process.
 WORKERS ?= 2
 
-.PHONY: run test lint venv setup system-deps messages bench clean
+.PHONY: run test lint venv setup runtime-deps system-deps messages bench clean
 
 run: setup ## migrate, load reference and demo data, serve at http://127.0.0.1:8000 on SQLite
 	$(BIN)/nqihub demo
 	@echo "NQI Hub: http://$(HOST):$(PORT)/   API: http://$(HOST):$(PORT)/api/docs/"
 	$(BIN)/nqihub runserver $(HOST):$(PORT)
 
-setup: venv messages
+setup: venv runtime-deps messages
 	$(BIN)/nqihub migrate --no-input
 	$(BIN)/nqihub load-reference
 
@@ -42,18 +42,24 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . $(PIPQUIET)
 	@rm -f $(VENV)/.installed-*; touch $@
 
-# Debian packages the tests need: Chromium for the browser tests, Noto CJK so pages and PDFs render Chinese,
-# gettext for compiling translations. Installed only when missing.
-system-deps:
-	@missing=""; \
-	 [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
-	 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
-	 command -v msgfmt >/dev/null || missing="$$missing gettext"; \
-	 if [ -n "$$missing" ]; then \
+# Debian packages, installed only when missing. At run time: Noto CJK so PDF reports render Chinese, gettext to
+# compile the English translation. For the tests also Chromium (the Playwright browser tests).
+APT_INSTALL = if [ -n "$$missing" ]; then \
 	   echo "installing Debian packages:$$missing"; \
 	   if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	   $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null || exit 1; \
 	 fi
+
+runtime-deps:
+	@missing=""; \
+	 fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || missing="$$missing fonts-noto-cjk"; \
+	 command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	 $(APT_INSTALL)
+
+system-deps: runtime-deps
+	@missing=""; \
+	 [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	 $(APT_INSTALL)
 
 # Compiled translations are build output (not committed): built from the .po files when gettext is present.
 messages:

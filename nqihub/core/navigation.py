@@ -30,7 +30,12 @@ SUBSYSTEMS = [
         _("企业标准自我声明公开、产品与指标、公开检索与统计"),
         url_name="search:search",
     ),
-    Subsystem("review", _("标准自查审查"), _("按抽查清单自动审查企业标准:编号、引用、指标、试验方法、结构")),
+    Subsystem(
+        "review",
+        _("标准自查审查"),
+        _("按抽查清单自动审查企业标准:编号、引用、指标、试验方法、结构"),
+        url_name="review:home",
+    ),
     Subsystem(
         "benchmarking", _("对标达标"), _("对标技术方案、指标逐项比对、对标结果与达标验证、试点城市排名")
     ),
@@ -73,6 +78,11 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("我的标准声明"), reverse("standards:disclosure_list")))
     elif reach(user, Disclosure, Action.VIEW) is Reach.JURISDICTION:
         items.append(NavItem(_("辖区标准声明"), reverse("standards:disclosure_list")))
+    from nqihub.review.models import ReviewBatch
+
+    # Regulators review what is disclosed in their jurisdiction (batches); enterprises self-check per disclosure.
+    if reach(user, ReviewBatch, Action.VIEW) is not None:
+        items.append(NavItem(_("标准审查"), reverse("review:batch_list")))
     if reach(user, Enterprise, Action.ADD) is not None:
         items.append(NavItem(_("数据导入"), reverse("imports:session_list")))
     if reach(user, AuditEvent, Action.VIEW) is not None:

@@ -16,18 +16,26 @@ class Command(BaseCommand):
 
     def handle(self, *args, city, county, enterprises, **options):
         load_reference_data()
+        from nqihub.demo.review import build_reviews, review_counts
         from nqihub.demo.standards import build_disclosures, demo_counts
 
         with command_context("demo"), transaction.atomic():
             counts = build_registry(city, enterprises=enterprises)
             accounts = build_accounts(city, county)
             disclosures = build_disclosures()
+            reviews = build_reviews(city, county)
         self.stdout.write(f"示例城市 {city}:新建 " + ",".join(f"{k} {v}" for k, v in counts.items()))
         self.stdout.write(
             "示例标准声明:新建 "
             + ",".join(f"{k} {v}" for k, v in disclosures.items())
             + ";现有 "
             + ",".join(f"{k} {v}" for k, v in demo_counts().items())
+        )
+        self.stdout.write(
+            "示例审查结果:新建 "
+            + ",".join(f"{k} {v}" for k, v in reviews.items())
+            + ";监管审查结论 "
+            + ",".join(f"{k} {v}" for k, v in review_counts().items())
         )
         self.stdout.write(f"示例账号(密码均为 {DEMO_PASSWORD},仅供演示,生产环境请勿运行 nqihub demo):")
         for username, label in accounts.items():
