@@ -30,3 +30,8 @@ def test_validation_messages_are_translated(world, client):
     )
     assert "18 characters" in " ".join(response.json()["uscc"])
     assert "retired" in " ".join(response.json()["region_code"])
+
+
+def test_the_home_page_offers_public_search_without_javascript(client, db):
+    html = client.get(reverse("core:home")).content.decode()
+    assert f'action="{reverse("search:search")}"' in html and 'name="q"' in html
