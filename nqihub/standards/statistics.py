@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nqihub.core.regions import jurisdiction_prefix, region_name, subregions
 from nqihub.core.scoping import Action, restrict
@@ -27,10 +28,13 @@ class DisclosureFigures:
     products: int
 
     def sentence(self) -> str:
-        return (
-            f"{self.region_name}已有{self.enterprises}家企业公开有效标准{self.standards}项,"
-            f"覆盖产品{self.products}种"
-        )
+        """The figures as a work report words them (in the active language)."""
+        return _("%(region)s已有%(e)d家企业公开有效标准%(s)d项,覆盖产品%(p)d种") % {
+            "region": self.region_name,
+            "e": self.enterprises,
+            "s": self.standards,
+            "p": self.products,
+        }
 
 
 def _end_of(day: datetime.date) -> datetime.datetime:

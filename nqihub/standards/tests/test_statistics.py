@@ -101,3 +101,15 @@ def test_page_and_api(city, client):
     client.force_login(county_regulator)
     assert client.get(reverse("stats:disclosures-api"), {"region": "450300"}).status_code == 403
     assert client.get(reverse("stats:disclosures-api"), {"date": "2026-13-01"}).status_code == 400
+
+
+def test_the_sentence_follows_the_language(city):
+    from django.utils import translation
+
+    city_regulator, _ = city
+    figures = disclosure_figures(city_regulator, "450300", datetime.date(2026, 11, 21))
+    with translation.override("en"):
+        assert (
+            figures.sentence()
+            == "桂林市: 3 enterprises have disclosed 4 standards in force, covering 10 products"
+        )
