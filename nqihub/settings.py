@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "nqihub.imports",
     "nqihub.standards",
     "nqihub.review",
+    "nqihub.forerunner",
+    "nqihub.benchmarking",
 ]
 
 MIDDLEWARE = [

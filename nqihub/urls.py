@@ -52,6 +52,8 @@ urlpatterns = [
     path("", include("nqihub.standards.catalogue_urls")),
     path("", include("nqihub.standards.statistics_urls")),
     path("", include("nqihub.review.urls")),
+    path("", include("nqihub.forerunner.urls")),
+    path("", include("nqihub.benchmarking.urls")),
     path("i18n/setlang/", public_view(set_language), name="set_language"),
     path("api/schema/", PublicSchemaView.as_view(), name="api-schema"),
     path("api/docs/", PublicDocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -30,7 +30,7 @@ from .vocabulary import (
     PROVINCE_WEIGHTS,
 )
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 5
 DATA = Path(__file__).resolve().parents[2] / "nqihub" / "core" / "data"
 START = datetime.datetime(2016, 1, 1, tzinfo=datetime.UTC)
 END = datetime.datetime(2026, 10, 31, tzinfo=datetime.UTC)
@@ -156,9 +156,12 @@ def _normalized(number: str) -> str:
     return stdnum.normalize(number) or number
 
 
-def _moment(rng: random.Random) -> datetime.datetime:
-    # More disclosures in recent years: the density grows linearly over the period.
-    return START + (END - START) * (rng.random() ** 0.5)
+def _moment(rng: random.Random, pk: int, n: int) -> datetime.datetime:
+    """When disclosure `pk` of `n` was made public: ids grow with time, as rows are inserted over the years (so
+    the table's physical order follows time, as in a real database), and more disclosures are made in recent
+    years (the density grows linearly over the period). A few days' jitter keeps the two orders apart."""
+    moment = START + (END - START) * (((pk - 1 + rng.random()) / n) ** 0.5)
+    return min(END, max(START, moment + datetime.timedelta(hours=rng.uniform(-72, 72))))
 
 
 def _product(rng: random.Random, domain, enterprise: GeneratedEnterprise, serial: int):
@@ -224,7 +227,7 @@ def make_disclosures(
                 title=title,
                 state=state,
                 version=2 if state == "revised" or rng.random() < 0.05 else 1,
-                disclosed_at=None if state == "draft" else _moment(rng),
+                disclosed_at=None if state == "draft" else _moment(rng, pk, n),
                 products=products,
                 indicators=list(indicators),
             )

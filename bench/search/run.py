@@ -253,9 +253,12 @@ def machine() -> dict:
         (version,) = cursor.fetchone()
         cursor.execute("SHOW shared_buffers")
         (shared_buffers,) = cursor.fetchone()
+        cursor.execute("SHOW autovacuum")
+        (autovacuum,) = cursor.fetchone()
         cursor.execute(
             "SELECT pg_size_pretty(pg_total_relation_size('standards_searchentry')), "
-            "pg_size_pretty(pg_relation_size('searchentry_tokens_gin')), "
+            "pg_size_pretty(pg_relation_size('searchentry_tokens_current') "
+            "+ pg_relation_size('searchentry_tokens_abolished')), "
             "pg_size_pretty(pg_total_relation_size('bench_search_ilike'))"
         )
         table_size, gin_size, ilike_size = cursor.fetchone()
@@ -266,6 +269,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "postgresql": version,
         "shared_buffers": shared_buffers,
+        "autovacuum": autovacuum,
         "index_table_size": table_size,
         "gin_index_size": gin_size,
         "ilike_table_size": ilike_size,
@@ -305,7 +309,9 @@ def run(argv: list[str] | None = None) -> dict:
         (indexed,) = cursor.fetchone()
     mix = query_mix()
     say(f"  {indexed} indexed disclosures; {len(mix)} queries × {args.rounds} rounds through the API")
+    load_before = os.getloadavg()[0]
     api_rows, api_all = time_api(mix, args.rounds, args.seed)
+    load_after = os.getloadavg()[0]
     say(f"  API: {summary(api_all)}")
     say(f"  ILIKE baseline: {len(mix)} queries × {args.baseline_rounds} rounds")
     base_rows, base_all = time_baseline(args.database_url, mix, args.baseline_rounds)
@@ -316,7 +322,7 @@ def run(argv: list[str] | None = None) -> dict:
         "n": args.n,
         "seed": args.seed,
         "indexed": indexed,
-        "machine": machine(),
+        "machine": machine() | {"load_average": [round(load_before, 2), round(load_after, 2)]},
         "load": timings,
         "api": api,
         "ilike": base,
@@ -376,7 +382,11 @@ def render(result: dict) -> str:
         "written by the benchmark itself — rerun it rather than editing these figures.",
         "",
         f"- Machine: `nproc` = {m['nproc']}, RAM {m['ram_gib']} GiB, {m['cpu'] or 'CPU unknown'}; "
-        f"PostgreSQL {m['postgresql']} (shared_buffers {m['shared_buffers']}), Python {m['python']}.",
+        f"PostgreSQL {m['postgresql']} (shared_buffers {m['shared_buffers']}, autovacuum {m['autovacuum']}; "
+        "the load ends with VACUUM ANALYZE), "
+        f"Python {m['python']}. 1-minute load average before / after the timed API rounds: "
+        f"{m['load_average'][0]} / {m['load_average'][1]} (the machine is shared; above {m['nproc']} means "
+        "other work competed for the cores).",
         f"- Data: {result['n']:,} generated disclosures ({result['indexed']:,} published, so indexed), "
         f"index table {m['index_table_size']} with its GIN index {m['gin_index_size']}; ILIKE table "
         f"{m['ilike_table_size']}.",

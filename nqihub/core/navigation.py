@@ -37,9 +37,17 @@ SUBSYSTEMS = [
         url_name="review:home",
     ),
     Subsystem(
-        "benchmarking", _("对标达标"), _("对标技术方案、指标逐项比对、对标结果与达标验证、试点城市排名")
+        "benchmarking",
+        _("对标达标"),
+        _("对标技术方案、指标逐项比对、对标结果与达标验证、试点城市排名"),
+        url_name="benchmarking:home",
     ),
-    Subsystem("forerunner", _("企业标准领跑者"), _("评估方案、核心指标分档排名、公示与名单")),
+    Subsystem(
+        "forerunner",
+        _("企业标准领跑者"),
+        _("评估方案、核心指标分档排名、公示与名单"),
+        url_name="forerunner:home",
+    ),
     Subsystem(
         "supervision", _("双随机抽查"), _("检查事项清单、对象库与执法人员库、可复核的随机抽取、整改与公示")
     ),
@@ -83,6 +91,9 @@ def navigation_for(user) -> list[NavItem]:
     # Regulators review what is disclosed in their jurisdiction (batches); enterprises self-check per disclosure.
     if reach(user, ReviewBatch, Action.VIEW) is not None:
         items.append(NavItem(_("标准审查"), reverse("review:batch_list")))
+    from nqihub.benchmarking.views import nav_items as benchmarking_nav_items
+
+    items.extend(benchmarking_nav_items(user))
     if reach(user, Enterprise, Action.ADD) is not None:
         items.append(NavItem(_("数据导入"), reverse("imports:session_list")))
     if reach(user, AuditEvent, Action.VIEW) is not None:

@@ -15,13 +15,15 @@ Relevance comes from where a token is found: fields rank number/USCC (1) > enter
 products and indicators (4). A document carries each token `t` once plain and, for every rank k from the
 best field the token occurs in up to 3, as `k=t`; a query's "tier k" (all its terms within fields ranked
 1..k) is then the conjunction of `k=t`, which both databases answer from their full-text index alone.
-Filters are tokens too (`r=4503`, `i=307`, `f=national`, `s=abolished`). Tokens never contain spaces,
+Filters are tokens too (`r=4503`, `i=307`, `f=national`, `s=abolished`), and so is the quarter a document is
+ordered by (`t=2026q3`). Tokens never contain spaces,
 quotes or backslashes, and only plain tokens can lack a `=`, so the kinds never collide.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -48,8 +50,11 @@ __all__ = [
     "industry_facets",
     "number_tokens",
     "parse_query",
+    "period_facet",
+    "periods_between",
     "region_facets",
     "text_terms",
+    "tier_can_match",
     "tier_terms",
 ]
 
@@ -70,8 +75,11 @@ _IS_CJK = re.compile(rf"[{_CJK}]")
 _WORDS = re.compile(r"[^\W_]+")
 _NUMBER_TEXT = re.compile(r"[A-Z0-9][A-Z0-9 /.\-:+_]*")
 _NUMBER_EDGE = re.compile(r"^[^0-9a-z]+|[^0-9a-z]+$")
-# Single-character function words dropped from a query that has other terms: they match almost every row.
-_QUERY_STOP_CHARACTERS = frozenset("的和与及或之等其以用")
+# Words dropped from a query that has others: function words and the legal forms of company names, which
+# match almost every row and so narrow nothing.
+_QUERY_STOP_WORDS = frozenset(
+    [*"的和与及或之等其以用", "有限公司", "有限责任", "有限责任公司", "股份有限公司", "股份", "公司", "有限"]
+)
 # Words of the field that jieba's general dictionary splits badly (铅溶出量 → 铅/溶/出/量); a query word is
 # matched through its bigrams, so these only decide where a typed run of characters is cut.
 _DOMAIN_WORDS = (
@@ -272,6 +280,12 @@ def tier_terms(terms: Sequence[str], tier: int) -> list[str]:
     return list(terms) if tier == TIERS else [f"{tier}={term}" for term in terms]
 
 
+def tier_can_match(terms: Sequence[str], tier: int) -> bool:
+    """Whether documents can hold all `terms` within the fields ranked 1..tier: the number field (tier 1) holds
+    no CJK text, so a query with a CJK term has no tier-1 match and need not ask."""
+    return tier != FIELD_NUMBER or not any(_IS_CJK.search(term) for term in terms)
+
+
 def region_facets(region_code: str) -> list[str]:
     """Filter tokens of a GB/T 2260 code: province, city and county prefixes (`r=45`, `r=4503`, `r=450321`)."""
     code = (region_code or "").strip()
@@ -323,6 +337,28 @@ def industry_facets(code: str) -> list[str]:
     return ([f"i={section.lower()}"] if section else []) + prefixes
 
 
+def period_facet(moment: datetime.datetime) -> str:
+    """The token of the calendar quarter (UTC) a document is ordered by, e.g. `t=2026q3`: search reads a large
+    set of matches one quarter at a time, newest first, instead of all at once."""
+    moment = moment.astimezone(datetime.UTC) if moment.tzinfo else moment
+    return f"t={moment.year}q{(moment.month - 1) // 3 + 1}"
+
+
+def periods_between(newest: datetime.datetime, oldest: datetime.datetime) -> list[str]:
+    """The quarter tokens from `newest` back to `oldest`, newest first (at most 400: a century)."""
+    newest = newest.astimezone(datetime.UTC) if newest.tzinfo else newest
+    oldest = oldest.astimezone(datetime.UTC) if oldest.tzinfo else oldest
+    year, quarter = newest.year, (newest.month - 1) // 3 + 1
+    last = (oldest.year, (oldest.month - 1) // 3 + 1)
+    found: list[str] = []
+    for _step in range(400):
+        found.append(f"t={year}q{quarter}")
+        if (year, quarter) <= last:
+            break
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return found
+
+
 def family_facet(family: str) -> str:
     """The filter token of a standard family (`national`, `enterprise`, …)."""
     return f"f={family}"
@@ -345,35 +381,50 @@ def facet_value(kind: str, value: str) -> str | None:
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """A query as search uses it: the terms every match must hold, and the standard numbers it recognised."""
+    """A query as search uses it: the words every match must hold, each as its terms (a CJK word's bigrams,
+    which belong together), and the standard numbers it recognised."""
 
     text: str
-    terms: tuple[str, ...]
+    words: tuple[tuple[str, ...], ...]
     numbers: tuple[str, ...] = ()
 
     @property
+    def terms(self) -> tuple[str, ...]:
+        """Every term of every word, once, in order."""
+        return tuple(dict.fromkeys(term for word in self.words for term in word))
+
+    @property
     def is_empty(self) -> bool:
-        return not self.terms
+        return not self.words
 
 
 def parse_query(text: str) -> ParsedQuery:
     """Turn typed text into search terms (ANDed): a standard number becomes its number token (the edition when
     a year is given, every edition otherwise), CJK words from jieba their bigrams (one character: itself),
-    other words themselves."""
+    other words themselves. Function words and company forms (有限公司…) are dropped when there is more."""
     folded = fold_search((text or "")[:MAX_QUERY_LENGTH])
-    terms: list[str] = []
+    words: list[tuple[str, ...]] = []
+    stop: list[bool] = []
     numbers: list[str] = []
     for kind, value in _scan(folded):
         if kind == "number":
             numbers.append(value.normalized)
-            terms.append(_number_token(value.normalized))
+            words.append((_number_token(value.normalized),))
+            stop.append(False)
         elif kind == "cjk":
-            for word in _segmenter().lcut(value, HMM=False):
-                terms.extend(_query_ngrams(word))
+            for word in _segmenter().lcut(value):
+                words.append(tuple(_query_ngrams(word)))
+                stop.append(word in _QUERY_STOP_WORDS)
         elif kind == "words":
-            terms.extend(_WORDS.findall(value))
-    unique = list(dict.fromkeys(terms))
-    meaningful = [t for t in unique if t not in _QUERY_STOP_CHARACTERS]
-    return ParsedQuery(
-        text=folded, terms=tuple((meaningful or unique)[:MAX_QUERY_TERMS]), numbers=tuple(numbers)
-    )
+            for word in _WORDS.findall(value):
+                words.append((word,))
+                stop.append(False)
+    kept = [w for w, s in zip(words, stop, strict=True) if not s] or words
+    unique: list[tuple[str, ...]] = []
+    count = 0
+    for word in dict.fromkeys(kept):
+        if count + len(word) > MAX_QUERY_TERMS:
+            break
+        unique.append(word)
+        count += len(word)
+    return ParsedQuery(text=folded, words=tuple(unique), numbers=tuple(numbers))

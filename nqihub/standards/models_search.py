@@ -60,6 +60,8 @@ class SearchEntry(models.Model):
     # Inside one relevance tier, newer disclosures come first (then the higher id).
     disclosed_at = models.DateTimeField(_("公开时间"))
     tokens = SearchTokensField(_("检索词"), default=list)
+    # 废止: found only when asked for. PostgreSQL keeps one GIN index for each value (partial indexes).
+    is_abolished = models.BooleanField(_("已废止"), default=False)
     indexed_at = models.DateTimeField(_("索引时间"), auto_now=True)
 
     class Meta:

@@ -20,10 +20,11 @@ content changes; `rebuild_search_index()` (`nqihub rebuild-search-index`) rebuil
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
@@ -61,9 +62,10 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
 # Deeper pages are not served (as with any search engine).
 MAX_RESULTS = 1000
-# Matches are counted exactly up to this many; beyond, the count says "more than" (as Elasticsearch does by
-# default), so a one-character query never has to visit hundreds of thousands of rows just to count them.
-COUNT_LIMIT = 10_000
+# Matches are counted exactly up to this many; beyond, the count says "more than" and pages go on while there
+# is a next one (as search engines do), so a one-character query never visits hundreds of thousands of rows
+# just to count them. See docs/search.md for the cost behind the figure.
+COUNT_LIMIT = 200
 
 TABLE = SearchEntry._meta.db_table
 FTS_TABLE = f"{TABLE}_fts"
@@ -84,7 +86,10 @@ SQLITE_STRUCTURES = [
     END""",
 ]
 POSTGRESQL_STRUCTURES = [
-    f"CREATE INDEX IF NOT EXISTS searchentry_tokens_gin ON {TABLE} USING gin (tokens) WITH (fastupdate = off)",
+    f"CREATE INDEX IF NOT EXISTS searchentry_tokens_current ON {TABLE} USING gin (tokens) "
+    "WITH (fastupdate = off) WHERE NOT is_abolished",
+    f"CREATE INDEX IF NOT EXISTS searchentry_tokens_abolished ON {TABLE} USING gin (tokens) "
+    "WITH (fastupdate = off) WHERE is_abolished",
     f"ALTER TABLE {TABLE} ALTER COLUMN tokens SET STATISTICS 1000",
 ]
 
@@ -135,6 +140,7 @@ def search_document(
     family = _family(disclosure)
     if family:
         facets.append(search_text.family_facet(family))
+    facets.append(search_text.period_facet(_sort_time(disclosure)))
     if disclosure.state == DisclosureState.ABOLISHED:
         facets.append(ABOLISHED_FACET)
     return SearchDocument(
@@ -169,7 +175,11 @@ def sync_search_entry(disclosure: Disclosure) -> None:
         return
     SearchEntry.objects.update_or_create(
         disclosure_id=disclosure.pk,
-        defaults={"disclosed_at": _sort_time(disclosure), "tokens": index_document(disclosure)},
+        defaults={
+            "disclosed_at": _sort_time(disclosure),
+            "tokens": index_document(disclosure),
+            "is_abolished": disclosure.state == DisclosureState.ABOLISHED,
+        },
     )
 
 
@@ -203,6 +213,7 @@ def _index_batch(disclosures: list[Disclosure]) -> int:
                 search_document(d, products.get(d.pk, []), indicators.get(d.pk, []))
             ),
             indexed_at=now,
+            is_abolished=d.state == DisclosureState.ABOLISHED,
         )
         for d in disclosures
     ]
@@ -210,7 +221,7 @@ def _index_batch(disclosures: list[Disclosure]) -> int:
         entries,
         update_conflicts=True,
         unique_fields=["disclosure"],
-        update_fields=["disclosed_at", "tokens", "indexed_at"],
+        update_fields=["disclosed_at", "tokens", "indexed_at", "is_abolished"],
     )
     return len(entries)
 
@@ -220,7 +231,7 @@ def ensure_index_structures() -> None:
     migration drops the FTS triggers)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'searchentry_tokens_gin'")
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'searchentry_tokens_current'")
             statements = [] if cursor.fetchone() else POSTGRESQL_STRUCTURES
         else:
             statements = SQLITE_STRUCTURES if connection.vendor == "sqlite" else []
@@ -290,24 +301,28 @@ class SearchResults:
     page: int = 1
     page_size: int = PAGE_SIZE
     hits: list[SearchHit] = field(default_factory=list)
+    has_next: bool = False
 
     @property
-    def num_pages(self) -> int:
-        reachable = min(self.count, MAX_RESULTS)
-        return max(1, math.ceil(reachable / self.page_size))
+    def num_pages(self) -> int | None:
+        """Pages of results, when the count is exact; otherwise pages go on while `has_next`."""
+        if not self.count_exact:
+            return None
+        return max(1, math.ceil(min(self.count, MAX_RESULTS) / self.page_size))
+
+    @property
+    def last_page(self) -> int:
+        """The deepest page that may be asked for."""
+        return self.num_pages or max(1, math.ceil(MAX_RESULTS / self.page_size))
 
     @property
     def truncated(self) -> bool:
-        """More matches than pages serve."""
-        return self.count > MAX_RESULTS or not self.count_exact
+        """More matches than the pages serve."""
+        return self.count > MAX_RESULTS or (not self.count_exact and not self.has_next and self.hits != [])
 
     @property
     def has_previous(self) -> bool:
         return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.num_pages
 
     @property
     def searched(self) -> bool:
@@ -317,26 +332,33 @@ class SearchResults:
 
 @dataclass(frozen=True)
 class _TokenQuery:
-    """All of `required`, none of `excluded`, and not all of `excluded_group`."""
+    """All tokens of `groups`, among the disclosures in `status`. A group is one searched word (a CJK word's
+    bigrams, which occur together) or one filter; the grouping only serves to estimate how common a match is."""
 
-    required: tuple[str, ...]
-    excluded: tuple[str, ...] = ()
-    excluded_group: tuple[str, ...] = ()
+    groups: tuple[tuple[str, ...], ...]
+    status: str = SearchStatus.CURRENT
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t for group in self.groups for t in group))
 
     def tsquery(self) -> str:
-        parts = [_lexeme(t) for t in self.required] + [f"!{_lexeme(t)}" for t in self.excluded]
-        if self.excluded_group:
-            parts.append("!(" + " & ".join(_lexeme(t) for t in self.excluded_group) + ")")
-        return " & ".join(parts)
+        """The terms as a tsquery of quoted lexemes (the status is a column on PostgreSQL)."""
+        return " & ".join(_lexeme(t) for t in self.required)
+
+    def sql_status(self) -> str:
+        return {SearchStatus.CURRENT: "NOT is_abolished", SearchStatus.ABOLISHED: "is_abolished"}.get(
+            self.status, "(is_abolished OR NOT is_abolished)"
+        )
 
     def fts5(self) -> str:
-        text = "(" + " AND ".join(_phrase(t) for t in self.required) + ")"
-        excluded = [_phrase(t) for t in self.excluded]
-        if self.excluded_group:
-            excluded.append("(" + " AND ".join(_phrase(t) for t in self.excluded_group) + ")")
-        if excluded:
-            text += " NOT (" + " OR ".join(excluded) + ")"
-        return text
+        """The terms and the status as an FTS5 query of quoted tokens."""
+        terms = " AND ".join(_phrase(t) for t in self.required)
+        if self.status == SearchStatus.CURRENT:
+            return f"({terms}) NOT {_phrase(ABOLISHED_FACET)}"
+        if self.status == SearchStatus.ABOLISHED:
+            return f"{terms} AND {_phrase(ABOLISHED_FACET)}"
+        return terms
 
 
 def _lexeme(token: str) -> str:
@@ -354,31 +376,25 @@ def _positive_facets(request: SearchRequest) -> list[str]:
         token = search_text.facet_value(kind, value) if value else None
         if token:
             facets.append(token)
-    if request.status == SearchStatus.ABOLISHED:
-        facets.append(ABOLISHED_FACET)
     return facets
 
 
-@dataclass(frozen=True)
-class _Tier:
-    matching: _TokenQuery  # all terms within the fields ranked 1..k (cumulative)
-    exactly: _TokenQuery  # tier k and not a better one
-
-
-def _tier_queries(request: SearchRequest, parsed: ParsedQuery) -> list[_Tier]:
-    facets = _positive_facets(request)
-    excluded = (ABOLISHED_FACET,) if request.status not in (SearchStatus.ABOLISHED, SearchStatus.ALL) else ()
+def _tier_queries(request: SearchRequest, parsed: ParsedQuery) -> list[tuple[int, _TokenQuery]]:
+    """(tier k, the query for all terms within the fields ranked 1..k; the last: anywhere), for each tier that
+    can match; with filters only, (0, the query for everything that passes them)."""
+    facets = tuple((facet,) for facet in _positive_facets(request))
+    status = request.status if request.status in SearchStatus.values else SearchStatus.CURRENT
     if parsed.is_empty:
-        # Filters only: one tier, everything that passes them.
-        only = _TokenQuery(tuple(facets), excluded)
-        return [_Tier(only, only)]
-    cumulative = [
-        _TokenQuery(tuple(search_text.tier_terms(parsed.terms, k)) + tuple(facets), excluded)
-        for k in range(1, TIERS + 1)
-    ]
+        return [(0, _TokenQuery(facets, status))]
     return [
-        _Tier(q, q if k == 0 else _TokenQuery(q.required, q.excluded, cumulative[k - 1].required))
-        for k, q in enumerate(cumulative)
+        (
+            k,
+            _TokenQuery(
+                tuple(tuple(search_text.tier_terms(word, k)) for word in parsed.words) + facets, status
+            ),
+        )
+        for k in range(1, TIERS + 1)
+        if search_text.tier_can_match(parsed.terms, k)
     ]
 
 
@@ -391,38 +407,50 @@ def search_disclosures(request: SearchRequest) -> SearchResults:
     if not results.searched:
         return results
     tiers = _tier_queries(request, parsed)
+    requested = max(1, min(int(request.page or 1), math.ceil(MAX_RESULTS / page_size)))
+    # The result list up to one row past the requested page (which tells whether there is a next one).
+    wanted = min(requested * page_size + 1, MAX_RESULTS)
     backend = _backend()
     with transaction.atomic():
         backend.prepare()
-        total = backend.count(tiers[-1].matching, COUNT_LIMIT + 1)
-        results.count, results.count_exact = min(total, COUNT_LIMIT), total <= COUNT_LIMIT
-        results.page = max(1, min(int(request.page or 1), results.num_pages))
-        skip = (results.page - 1) * page_size
-        need = min(page_size, MAX_RESULTS - skip)
-        ranked: list[tuple[int, int]] = []
-        for tier, query in enumerate(tiers, start=1):
-            if need <= 0:
-                break
-            ids = backend.fetch(query.exactly, skip, need)
-            if ids:
-                ranked += [(pk, 0 if parsed.is_empty else tier) for pk in ids]
-                need -= len(ids)
-                skip = 0
-            elif skip:
-                # This tier ends before the page starts: how many of the rows to skip it held.
-                skip -= backend.count(query.exactly, skip)
+        total, ranked = backend.rank(tiers, COUNT_LIMIT + 1, wanted)
+    results.count, results.count_exact = min(total, COUNT_LIMIT), total <= COUNT_LIMIT
+    results.page = max(1, min(requested, results.last_page))
+    start = (results.page - 1) * page_size
+    results.has_next = len(ranked) > start + page_size and start + page_size < MAX_RESULTS
+    ranked = ranked[start : start + page_size]
     results.hits = _hits(ranked)
     return results
+
+
+# What a result shows (the card, the API); everything else of a disclosure is on its own page.
+HIT_FIELDS = (
+    "standard_number",
+    "normalized_number",
+    "title",
+    "state",
+    "kind",
+    "version",
+    "disclosed_at",
+    "region_code",
+    "is_demo",
+    "enterprise__name",
+    "enterprise__uscc",
+    "enterprise__region_code",
+    "enterprise__is_demo",
+)
 
 
 def _hits(ranked: list[tuple[int, int]]) -> list[SearchHit]:
     """The disclosures of the ranked ids, loaded as the public may see them (never a draft)."""
     if not ranked:
         return []
+    products = Product.objects.order_by("position", "id").only("disclosure_id", "name", "model")
     rows = restrict(
         Disclosure.objects.filter(pk__in=[pk for pk, _ in ranked], state__in=INDEXED_STATES)
-        .select_related("enterprise", "catalogue_standard")
-        .prefetch_related(Prefetch("products", queryset=Product.objects.order_by("position", "id"))),
+        .select_related("enterprise")
+        .only(*HIT_FIELDS)
+        .prefetch_related(Prefetch("products", queryset=products)),
         AnonymousUser(),
         Action.VIEW,
     )
@@ -433,7 +461,35 @@ def _hits(ranked: list[tuple[int, int]]) -> list[SearchHit]:
 # --- database backends ------------------------------------------------------------------------------------
 
 
-class _SqliteIndex:
+class _Index:
+    """What both databases do: count the matches up to a cap, then list them tier by tier."""
+
+    def rank(
+        self, tiers: list[tuple[int, _TokenQuery]], cap: int, wanted: int
+    ) -> tuple[int, list[tuple[int, int]]]:
+        """min(matches, cap), and the first `wanted` (disclosure id, tier) in result order."""
+        total = self.count(tiers[-1][1], cap)
+        return total, self.ranked(tiers, min(wanted, total) if total < cap else wanted)
+
+    def ranked(self, tiers: list[tuple[int, _TokenQuery]], wanted: int) -> list[tuple[int, int]]:
+        # Tier k's rows are those of the cumulative query k not already listed; a tier is only left once
+        # exhausted, so the list then holds all of query k-1.
+        ranked: list[tuple[int, int]] = []
+        for tier, query in tiers:
+            if len(ranked) >= wanted:
+                break
+            ids = self.fetch(query, [pk for pk, _ in ranked], wanted - len(ranked))
+            ranked += [(pk, tier) for pk in ids]
+        return ranked
+
+    def count(self, query: _TokenQuery, cap: int) -> int:
+        raise NotImplementedError
+
+    def fetch(self, query: _TokenQuery, listed: list[int], need: int) -> list[int]:
+        raise NotImplementedError
+
+
+class _SqliteIndex(_Index):
     """FTS5 answers the token queries; SQLite deployments are small enough to sort the matches of a tier."""
 
     def prepare(self) -> None:
@@ -447,14 +503,16 @@ class _SqliteIndex:
             )
             return cursor.fetchone()[0]
 
-    def fetch(self, query: _TokenQuery, skip: int, need: int) -> list[int]:
+    def fetch(self, query: _TokenQuery, listed: list[int], need: int) -> list[int]:
+        """The newest `need` matches that are not `listed`."""
         sql = (
             f"SELECT e.disclosure_id FROM {TABLE} e WHERE e.disclosure_id IN "
             f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) "
-            "ORDER BY e.disclosed_at DESC, e.disclosure_id DESC LIMIT %s OFFSET %s"
+            "AND e.disclosure_id NOT IN (SELECT value FROM json_each(%s)) "
+            "ORDER BY e.disclosed_at DESC, e.disclosure_id DESC LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [query.fts5(), need, skip])
+            cursor.execute(sql, [query.fts5(), json.dumps(listed), need])
             return [row[0] for row in cursor.fetchall()]
 
 
@@ -484,35 +542,63 @@ class _TokenStatistics:
         stats = None
         if row and row[0] > 0 and row[1]:
             rows, elements, freqs = row
-            # The last three numbers are the minimum and maximum frequency and the share of empty values.
-            stats = cls(rows, dict(zip(elements, freqs, strict=False)), freqs[-3] / 2)
+            # For a tsvector, the frequencies are followed by their minimum and maximum; a token below the
+            # list is taken at half the minimum, as the planner does.
+            stats = cls(rows, dict(zip(elements, freqs, strict=False)), freqs[len(elements)] / 2)
         cls._cached = (time.monotonic(), stats)
         return stats
 
+    def period_cost(self, matches: float, wanted: int, statement: float, fetch_row: float) -> float:
+        """Cost of reading `matches` (spread over time like the table) one quarter at a time, newest first,
+        until `wanted` are found: each quarter is a statement that reads the query's index entries and fetches
+        its own matches."""
+        periods = sorted(
+            ((token, freq) for token, freq in self.frequencies.items() if token.startswith("t=")),
+            reverse=True,
+        )
+        cost, found = 0.0, 0.0
+        for _token, freq in periods[: _PostgresIndex.PERIOD_STEPS]:
+            in_period = matches * freq
+            cost += statement + min(matches, self.rows * freq) + in_period * fetch_row
+            found += in_period
+            if found >= wanted:
+                return cost
+        return math.inf
+
+    def known(self, query: _TokenQuery) -> bool:
+        """Whether every word and filter of the query has a token the statistics list."""
+        return all(any(token in self.frequencies for token in group) for group in query.groups)
+
     def share(self, query: _TokenQuery) -> float:
-        """Estimated share of rows matching (tokens taken as independent, like the planner does)."""
+        """Estimated share of rows matching: the tokens of one word occur together (its rarest decides),
+        different words and filters independently."""
         share = 1.0
-        for token in query.required:
-            share *= self.frequencies.get(token, self.floor)
-        for token in query.excluded:
-            share *= 1.0 - self.frequencies.get(token, self.floor)
+        for group in query.groups:
+            share *= min(self.frequencies.get(token, self.floor) for token in group)
+        abolished = self.frequencies.get(ABOLISHED_FACET, self.floor)
+        if query.status == SearchStatus.CURRENT:
+            share *= 1.0 - abolished
+        elif query.status == SearchStatus.ABOLISHED:
+            share *= abolished
         return share
 
 
-class _PostgresIndex:
+class _PostgresIndex(_Index):
     """The GIN index answers the token queries. A query matching a large share of the table is not read
     through the index at all: walking the newest rows in result order (the B-tree on disclosed_at, id) and
     testing each row's tokens finds a page of them, or proves there are more than the cap, after a bounded
     number of rows. Which way is cheaper follows from the planner's token statistics; a walk that falls short
     hands over to the index, so the plan only ever changes the time taken, never the answer."""
 
-    # Measured at 1M rows (docs/search.md): testing one row met on the walk costs about as much as reading
-    # this many index entries into a bitmap, or as fetching this fraction of a matched row.
-    WALK_ROW = 20.0  # cost of one walked row, in index entries
-    FETCH_ROW = 20.0  # cost of fetching (and sorting) one matched row, in index entries
-    WALK_SAFETY = 2.0  # walk this many times the expected distance before giving up
-    WALK_MAX = 40_000
-    # None: choose by cost; "walk" / "index": force one (tests compare both).
+    # Costs in units of one GIN index entry read into a bitmap, measured with bench/search at 1M rows
+    # (docs/search.md).
+    WALK_ROW = 8.0  # cost of one walked row, in index entries
+    FETCH_ROW = 25.0  # cost of fetching (and sorting) one matched row, in index entries
+    WALK_SAFETY = 2.5  # walk this many times the expected distance before giving up
+    WALK_MAX = 20_000
+    STATEMENT = 2000.0  # cost of one more statement (a round trip), in index entries
+    PERIOD_STEPS = 6  # quarters read one by one before the rest is read at once
+    # None: choose by cost; "walk" / "index" / "periods": force one (tests compare them).
     force: str | None = None
 
     def prepare(self) -> None:
@@ -535,45 +621,146 @@ class _PostgresIndex:
         share = stats.share(query)
         if share <= 0:
             return None
-        length = math.ceil(wanted / share * self.WALK_SAFETY)
-        if length > self.WALK_MAX or length * self.WALK_ROW >= index_cost(stats.rows * share):
+        expected = wanted / share  # rows walked until `wanted` matches, if they are spread evenly
+        length = math.ceil(expected * self.WALK_SAFETY)
+        if length > self.WALK_MAX or expected * self.WALK_ROW >= index_cost(stats.rows * share):
             return None
         return length
 
+    def rank(
+        self, tiers: list[tuple[int, _TokenQuery]], cap: int, wanted: int
+    ) -> tuple[int, list[tuple[int, int]]]:
+        union = tiers[-1][1]
+        if self._count_walk(union, cap) is None:
+            # Few matches expected: read up to `cap` of them through the index and rank them in one statement.
+            total, ranked = self._small(tiers, cap, wanted)
+            if total < cap:
+                return total, ranked
+            return total, self.ranked(tiers, wanted)
+        return super().rank(tiers, cap, wanted)
+
+    def _small(
+        self, tiers: list[tuple[int, _TokenQuery]], cap: int, wanted: int
+    ) -> tuple[int, list[tuple[int, int]]]:
+        union = tiers[-1][1]
+        better = [(tier, query) for tier, query in tiers[:-1]]
+        tier_of = "CASE " + " ".join(f"WHEN tokens @@ %s::tsquery THEN {tier}" for tier, _ in better)
+        tier_of = f"{tier_of} ELSE {tiers[-1][0]} END" if better else str(tiers[-1][0])
+        sql = (
+            f"WITH matched AS MATERIALIZED (SELECT disclosure_id, disclosed_at, tokens FROM {TABLE} "
+            f"WHERE {self._matching(union)} LIMIT %s) "
+            f"SELECT count(*) OVER (), disclosure_id, {tier_of} AS tier FROM matched "
+            "ORDER BY tier, disclosed_at DESC, disclosure_id DESC LIMIT %s"
+        )
+        params = [*self._matching_params(union), cap, *(q.tsquery() for _, q in better), wanted]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return (rows[0][0] if rows else 0), [(pk, tier) for _, pk, tier in rows]
+
+    def _count_walk(self, query: _TokenQuery, cap: int) -> int | None:
+        return self._walk_length(query, cap, lambda matches: matches + min(matches, cap) * self.FETCH_ROW)
+
     def count(self, query: _TokenQuery, cap: int) -> int:
-        walk = self._walk_length(query, cap, lambda matches: matches + min(matches, cap) * self.FETCH_ROW)
+        walk = self._count_walk(query, cap)
         if walk is not None:
             found = self._one(
-                f"SELECT count(*) FROM (SELECT 1 FROM (SELECT tokens FROM {TABLE} "
+                f"SELECT count(*) FROM (SELECT 1 FROM (SELECT tokens, is_abolished FROM {TABLE} "
                 "ORDER BY disclosed_at DESC, disclosure_id DESC LIMIT %s) walked "
-                "WHERE tokens @@ %s::tsquery LIMIT %s) capped",
+                f"WHERE {query.sql_status()} AND tokens @@ %s::tsquery LIMIT %s) capped",
                 [walk, query.tsquery(), cap],
             )
             if found >= cap:
                 return found
         return self._one(
-            f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE tokens @@ %s::tsquery LIMIT %s) capped",
-            [query.tsquery(), cap],
+            f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {self._matching(query)} LIMIT %s) capped",
+            [*self._matching_params(query), cap],
         )
 
-    def fetch(self, query: _TokenQuery, skip: int, need: int) -> list[int]:
-        walk = self._walk_length(query, skip + need, lambda matches: matches * (1 + self.FETCH_ROW))
+    def fetch(self, query: _TokenQuery, listed: list[int], need: int) -> list[int]:
+        """The newest `need` matches that are not `listed`: by walking, by reading the matches one quarter at a
+        time (newest first), or by reading them all — whichever the statistics say costs least."""
+        walk, plan = self._fetch_plan(query, len(listed) + need)
         if walk is not None:
             # The newest `walk` rows in result order straight from the B-tree, each tested against the query.
             ids = self._ids(
-                f"SELECT disclosure_id FROM (SELECT disclosure_id, disclosed_at, tokens FROM {TABLE} "
-                "ORDER BY disclosed_at DESC, disclosure_id DESC LIMIT %s) walked WHERE tokens @@ %s::tsquery "
-                "ORDER BY disclosed_at DESC, disclosure_id DESC LIMIT %s OFFSET %s",
-                [walk, query.tsquery(), need, skip],
+                f"SELECT disclosure_id FROM (SELECT disclosure_id, disclosed_at, tokens, is_abolished FROM {TABLE} "
+                "ORDER BY disclosed_at DESC, disclosure_id DESC LIMIT %s) walked "
+                f"WHERE {query.sql_status()} AND tokens @@ %s::tsquery AND disclosure_id <> ALL(%s) "
+                "ORDER BY disclosed_at DESC, disclosure_id DESC LIMIT %s",
+                [walk, query.tsquery(), listed, need],
             )
             if len(ids) == need:
                 return ids
+        if plan == "periods":
+            return self._fetch_by_period(query, listed, need)
+        return self._fetch_all(query, listed, need)
+
+    def _fetch_plan(self, query: _TokenQuery, wanted: int) -> tuple[int | None, str]:
+        """(rows to walk first, or None; then "periods" or "index")."""
+        if self.force is not None:
+            return (self.WALK_MAX, "index") if self.force == "walk" else (None, self.force)
+        stats = _TokenStatistics.current()
+        if stats is None:
+            return None, "index"
+        if not stats.known(query):
+            # A token rarer than any the statistics list: few matches, read them all.
+            return None, "index"
+        share = stats.share(query)
+        matches = stats.rows * share
+        costs = {
+            "index": self.STATEMENT + matches * (1 + self.FETCH_ROW),
+            "periods": stats.period_cost(matches, wanted, self.STATEMENT, self.FETCH_ROW),
+        }
+        plan = min(costs, key=costs.get)
+        walk = self._walk_length(query, wanted, lambda _matches: costs[plan])
+        return walk, plan
+
+    def _fetch_all(self, query: _TokenQuery, listed: list[int], need: int) -> list[int]:
         return self._ids(
             f"WITH matched AS MATERIALIZED (SELECT disclosure_id, disclosed_at FROM {TABLE} "
-            "WHERE tokens @@ %s::tsquery) SELECT disclosure_id FROM matched "
-            "ORDER BY disclosed_at DESC, disclosure_id DESC LIMIT %s OFFSET %s",
-            [query.tsquery(), need, skip],
+            f"WHERE ({self._matching(query)}) AND disclosure_id <> ALL(%s)) SELECT disclosure_id FROM matched "
+            "ORDER BY disclosed_at DESC, disclosure_id DESC LIMIT %s",
+            [*self._matching_params(query), listed, need],
         )
+
+    def _fetch_by_period(self, query: _TokenQuery, listed: list[int], need: int) -> list[int]:
+        # Quarters partition the result order, so once the quarters read hold `need` rows, the newest `need`
+        # of them are the answer.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT max(disclosed_at), min(disclosed_at) FROM {TABLE}")
+            newest, oldest = cursor.fetchone()
+        if newest is None:
+            return []
+        found: list[tuple] = []
+        for step, period in enumerate(search_text.periods_between(newest, oldest)):
+            if step == self.PERIOD_STEPS:
+                # Sparser than the statistics said: read the rest in one go.
+                return self._fetch_all(query, listed, need)
+            in_period = replace(query, groups=(*query.groups, (period,)))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT disclosed_at, disclosure_id FROM {TABLE} "
+                    f"WHERE ({self._matching(in_period)}) AND disclosure_id <> ALL(%s)",
+                    [*self._matching_params(in_period), listed],
+                )
+                found += cursor.fetchall()
+            if len(found) >= need:
+                break
+        found.sort(reverse=True)
+        return [pk for _moment, pk in found[:need]]
+
+    @staticmethod
+    def _matching(query: _TokenQuery) -> str:
+        """The query as conditions each partial GIN index can answer (both, OR-ed, for every status)."""
+        if query.status in (SearchStatus.CURRENT, SearchStatus.ABOLISHED):
+            return f"{query.sql_status()} AND tokens @@ %s::tsquery"
+        return "(NOT is_abolished AND tokens @@ %s::tsquery) OR (is_abolished AND tokens @@ %s::tsquery)"
+
+    @staticmethod
+    def _matching_params(query: _TokenQuery) -> list[str]:
+        single = query.status in (SearchStatus.CURRENT, SearchStatus.ABOLISHED)
+        return [query.tsquery()] * (1 if single else 2)
 
     @staticmethod
     def _one(sql: str, params: list) -> int:

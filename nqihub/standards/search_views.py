@@ -148,16 +148,10 @@ def region_label(code: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Paginator:
-    num_pages: int
-
-
-@dataclass(frozen=True)
 class _Page:
-    """What includes/pagination.html reads, for a page of search results."""
+    """Where a page of results sits: previous and next links (the page count is not always known)."""
 
     number: int
-    paginator: _Paginator
     has_next: bool
     has_previous: bool
 
@@ -184,7 +178,7 @@ class SearchPage(PublicPage):
             form=form,
             results=results,
             hits=[(hit, region_label(hit.disclosure.region_code)) for hit in results.hits],
-            page=_Page(results.page, _Paginator(results.num_pages), results.has_next, results.has_previous),
+            page=_Page(results.page, results.has_next, results.has_previous),
             query=query.urlencode(),
             max_results=MAX_RESULTS,
         )
@@ -268,7 +262,8 @@ def _published_versions(disclosure: Disclosure):
 # --- API ------------------------------------------------------------------------------------------------------
 
 
-def hit_json(hit, request) -> dict:
+def hit_json(hit, site: str) -> dict:
+    """One result as the API returns it; `site` is the scheme and host the links start with."""
     d = hit.disclosure
     e = d.enterprise
     return {
@@ -288,10 +283,10 @@ def hit_json(hit, request) -> dict:
             "uscc": e.uscc,
             "region_code": d.region_code,
             "region_name": region_label(d.region_code),
-            "url": request.build_absolute_uri(reverse("search:enterprise", args=[e.uscc])),
+            "url": site + reverse("search:enterprise", args=[e.uscc]),
         },
         "products": [{"name": p.name, "model": p.model} for p in d.products.all()],
-        "url": request.build_absolute_uri(reverse("search:disclosure", args=[d.pk])),
+        "url": site + reverse("search:disclosure", args=[d.pk]),
         "is_demo": d.is_demo or e.is_demo,
     }
 
@@ -327,7 +322,9 @@ class SearchApi(APIView):
                 "count_exact": serializers.BooleanField(help_text=f"false 表示超过 {COUNT_LIMIT} 条"),
                 "page": serializers.IntegerField(),
                 "page_size": serializers.IntegerField(),
-                "num_pages": serializers.IntegerField(),
+                "num_pages": serializers.IntegerField(
+                    allow_null=True, help_text="count_exact 为 false 时为 null"
+                ),
                 "next": serializers.URLField(allow_null=True),
                 "previous": serializers.URLField(allow_null=True),
                 "query": serializers.DictField(),
@@ -339,6 +336,8 @@ class SearchApi(APIView):
         form, results = run_search(request.query_params)
         if form.errors:
             return Response({field: list(errors) for field, errors in form.errors.items()}, status=400)
+
+        site = request.build_absolute_uri("/").removesuffix("/")
 
         def page_url(number: int) -> str:
             params = request.query_params.copy()
@@ -355,6 +354,6 @@ class SearchApi(APIView):
                 "next": page_url(results.page + 1) if results.has_next else None,
                 "previous": page_url(results.page - 1) if results.has_previous else None,
                 "query": {"terms": list(results.query.terms), "numbers": list(results.query.numbers)},
-                "results": [hit_json(hit, request) for hit in results.hits],
+                "results": [hit_json(hit, site) for hit in results.hits],
             }
         )

@@ -743,6 +743,7 @@ def disclose(actor, disclosure: Disclosure) -> Disclosure:
             )
             _sync_search(previous)
     _sync_search(d)
+    _recheck_forerunner_lists(actor, d)
     return d
 
 
@@ -814,4 +815,12 @@ def abolish(actor, disclosure: Disclosure) -> Disclosure:
     d.save()
     record_event(actor, "disclosure.abolish", d, before=before, after=snapshot(d))
     _sync_search(d)
+    _recheck_forerunner_lists(actor, d)
     return d
+
+
+def _recheck_forerunner_lists(actor, disclosure: Disclosure) -> None:
+    """A revised or abolished standard may no longer earn its place on a forerunner list (dynamic removal)."""
+    from nqihub.forerunner.services import recheck_listed  # the forerunner app builds on this one
+
+    recheck_listed(actor, disclosure)

@@ -252,14 +252,23 @@ class TestPaging:
         assert names(corpus, [h.disclosure.pk for h in result.hits]) == ["cup"]
         assert result.hits[0].tier == 3
 
-    def test_count_is_exact_up_to_the_limit(self, corpus, monkeypatch):
-        monkeypatch.setattr(search, "COUNT_LIMIT", 5)
+    def test_count_is_exact_up_to_the_limit_then_pages_go_on(self, corpus, monkeypatch):
+        monkeypatch.setattr(search, "COUNT_LIMIT", 2)
+        everything = ids("测试", status="all")
+        pages = [
+            search_disclosures(SearchRequest(q="测试", status="all", page=p, page_size=3)) for p in (1, 2, 3)
+        ]
+        assert {(r.count, r.count_exact, r.num_pages) for r in pages} == {(2, False, None)}
+        assert [r.has_next for r in pages] == [True, True, False]
+        assert [pk for r in pages for pk in (h.disclosure.pk for h in r.hits)] == everything
+        exact = search_disclosures(SearchRequest(q="陶瓷"))
+        assert (exact.count, exact.count_exact, exact.num_pages) == (2, False, None)
+
+    def test_no_page_beyond_the_results_served(self, corpus, monkeypatch):
         monkeypatch.setattr(search, "MAX_RESULTS", 4)
         result = search_disclosures(SearchRequest(q="测试", status="all", page=2, page_size=3))
-        assert (result.count, result.count_exact, result.num_pages) == (5, False, 2)
-        assert len(result.hits) == 1 and result.truncated
-        exact = search_disclosures(SearchRequest(q="陶瓷"))
-        assert (exact.count, exact.count_exact) == (3, True)
+        assert (result.count, result.count_exact, result.num_pages) == (7, True, 2)
+        assert len(result.hits) == 1 and not result.has_next and result.truncated
 
     def test_page_beyond_the_last_is_the_last(self, corpus):
         result = search_disclosures(SearchRequest(q="陶瓷", page=99, page_size=2))
@@ -274,6 +283,18 @@ class TestIndexMaintenance:
         assert search.rebuild_search_index(batch_size=3) == 7
         assert {q: ids(q) for q in before} == before
 
+    def test_rebuild_command(self, corpus):
+        import io
+        import json
+
+        from django.core.management import call_command
+
+        SearchEntry.objects.all().delete()
+        out = io.StringIO()
+        call_command("rebuild_search_index", "--json", stdout=out)
+        assert json.loads(out.getvalue())["indexed"] == 7
+        assert names(corpus, ids("铅")) == ["tableware"]
+
     def test_rebuild_drops_entries_of_unpublished_disclosures(self, corpus):
         SearchEntry.objects.create(disclosure=corpus.d["draft"], disclosed_at=NOW, tokens=["草稿"])
         search.rebuild_search_index()
@@ -285,8 +306,25 @@ class TestIndexMaintenance:
 
     def test_every_plan_gives_the_same_page(self, corpus, monkeypatch):
         if connection.vendor != "postgresql":
-            pytest.skip("PostgreSQL chooses between walking the order index and sorting index matches")
-        expected = [ids(q, status="all") for q in ("测试", "陶瓷", "19001")]
-        for plan in ("walk", "index"):
-            monkeypatch.setattr(search._PostgresIndex, "force", plan)
-            assert [ids(q, status="all") for q in ("测试", "陶瓷", "19001")] == expected
+            pytest.skip("PostgreSQL chooses between walking the order index and reading the GIN index")
+        cases = [
+            ("测试", "all", 1, 3),
+            ("测试", "all", 3, 3),
+            ("陶瓷", "current", 2, 2),
+            ("19001", "current", 1, 20),
+        ]
+
+        def answers():
+            out = []
+            for q, status, page, size in cases:
+                r = search_disclosures(SearchRequest(q=q, status=status, page=page, page_size=size))
+                out.append((r.count, r.count_exact, r.has_next, [(h.disclosure.pk, h.tier) for h in r.hits]))
+            return out
+
+        for limit in (search.COUNT_LIMIT, 2):
+            monkeypatch.setattr(search, "COUNT_LIMIT", limit)
+            monkeypatch.setattr(search._PostgresIndex, "force", None)
+            expected = answers()
+            for plan in ("walk", "index", "periods"):
+                monkeypatch.setattr(search._PostgresIndex, "force", plan)
+                assert answers() == expected, (limit, plan)

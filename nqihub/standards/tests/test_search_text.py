@@ -126,3 +126,23 @@ class TestTiersAndFacets:
             assert token and not any(c.isspace() or c in "'\"\\" for c in token)
         for term in parse_query(text).terms:
             assert term and "=" not in term and not any(c.isspace() or c in "'\"\\" for c in term)
+
+
+class TestPeriods:
+    def test_quarter_tokens_newest_first(self):
+        import datetime as dt
+
+        from nqihub.engines.search_text import period_facet, periods_between
+
+        assert period_facet(dt.datetime(2026, 11, 21, tzinfo=dt.UTC)) == "t=2026q4"
+        # the quarter follows UTC, like the stored time the results are ordered by
+        assert (
+            period_facet(dt.datetime(2027, 1, 1, 6, tzinfo=dt.timezone(dt.timedelta(hours=8)))) == "t=2026q4"
+        )
+        assert periods_between(
+            dt.datetime(2026, 2, 1, tzinfo=dt.UTC), dt.datetime(2025, 9, 1, tzinfo=dt.UTC)
+        ) == [
+            "t=2026q1",
+            "t=2025q4",
+            "t=2025q3",
+        ]

@@ -16,14 +16,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, city, county, enterprises, **options):
         load_reference_data()
+        from nqihub.benchmarking.demo import build_benchmarking
         from nqihub.demo.review import build_reviews, review_counts
         from nqihub.demo.standards import build_disclosures, demo_counts
+        from nqihub.forerunner.demo import build_forerunner
 
         with command_context("demo"), transaction.atomic():
             counts = build_registry(city, enterprises=enterprises)
             accounts = build_accounts(city, county)
             disclosures = build_disclosures()
             reviews = build_reviews(city, county)
+            build_forerunner(city, self.stdout.write)
+            build_benchmarking()
         self.stdout.write(f"示例城市 {city}:新建 " + ",".join(f"{k} {v}" for k, v in counts.items()))
         self.stdout.write(
             "示例标准声明:新建 "

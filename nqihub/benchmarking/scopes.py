@@ -1,0 +1,93 @@
+"""Who may see and change benchmarking rows (see nqihub.core.scoping).
+
+The advanced-standard database is reference data everybody reads; experts, institution staff and the administrator
+maintain it (services.require_author narrows institutions to standardisation institutions). A scheme under
+consultation (征求意见) or published is read by everybody, a draft only by those who may edit it: its author, the
+author's institution, the administrator. A result is its enterprise's working draft until published; published and
+verified results are public, regulators reading those of their jurisdiction. Institution staff and regulators (of
+the result's region) have CHANGE on results only to verify them (达标): services allow them nothing else.
+"""
+
+from django.db.models import Q
+
+from nqihub.core.models import Role
+from nqihub.core.scoping import PUBLIC, Action, Reach, ScopeRule, register
+
+from .models import (
+    AdvancedIndicator,
+    AdvancedStandard,
+    BenchmarkResult,
+    BenchmarkScheme,
+    ResultItem,
+    ResultState,
+    SchemeIndicator,
+    SchemeStandard,
+    SchemeState,
+)
+
+ALL, JUR, OWN = Reach.ALL, Reach.JURISDICTION, Reach.OWN
+EVERYONE = {role: ALL for role in [PUBLIC, *Role.values]}
+AUTHORS = {Role.ADMIN: ALL, Role.EXPERT: ALL, Role.INSTITUTION: ALL}
+
+for _model in (AdvancedStandard, AdvancedIndicator):
+    register(
+        _model,
+        ScopeRule(
+            grants={
+                Action.VIEW: EVERYONE,
+                Action.ADD: AUTHORS,
+                Action.CHANGE: AUTHORS,
+                Action.DELETE: AUTHORS if _model is AdvancedIndicator else {Role.ADMIN: ALL},
+            }
+        ),
+    )
+
+
+def _scheme_rule(prefix: str = "") -> ScopeRule:
+    not_draft = Q(**{f"{prefix}state__in": [SchemeState.CONSULTATION, SchemeState.PUBLISHED]})
+    authoring = {Role.ADMIN: ALL, Role.EXPERT: OWN, Role.INSTITUTION: OWN}
+    return ScopeRule(
+        grants={
+            Action.VIEW: EVERYONE,
+            Action.ADD: authoring,
+            Action.CHANGE: authoring,
+            Action.DELETE: authoring,
+        },
+        own={
+            Role.EXPERT: (f"{prefix}authored_by_id", "id"),
+            Role.INSTITUTION: (f"{prefix}authored_by__institution_id", "institution_id"),
+        },
+        # Drafts are read through CHANGE (services.schemes_visible_to), by those who may edit them.
+        view_filters={role: not_draft for role in [PUBLIC, *Role.values] if role != Role.ADMIN},
+    )
+
+
+register(BenchmarkScheme, _scheme_rule())
+register(SchemeStandard, _scheme_rule("scheme__"))
+register(SchemeIndicator, _scheme_rule("scheme__"))
+
+
+def _result_rule(prefix: str = "") -> ScopeRule:
+    public = Q(**{f"{prefix}state__in": [ResultState.PUBLISHED, ResultState.VERIFIED]})
+    return ScopeRule(
+        grants={
+            Action.VIEW: {
+                PUBLIC: ALL,
+                Role.ENTERPRISE: OWN,
+                Role.INSTITUTION: ALL,
+                Role.EXPERT: ALL,
+                Role.REGULATOR: JUR,
+                Role.ADMIN: ALL,
+                Role.AUDITOR: ALL,
+            },
+            Action.ADD: {Role.ENTERPRISE: OWN},
+            Action.CHANGE: {Role.ENTERPRISE: OWN, Role.INSTITUTION: ALL, Role.REGULATOR: JUR},
+        },
+        region_field=f"{prefix}region_code",
+        own={Role.ENTERPRISE: (f"{prefix}enterprise_id", "enterprise_id")},
+        view_filters={role: public for role in [PUBLIC, *Role.values] if role != Role.ENTERPRISE},
+    )
+
+
+register(BenchmarkResult, _result_rule())
+register(ResultItem, _result_rule("result__"))
