@@ -151,6 +151,10 @@ def _query_ngrams(word: str) -> list[str]:
 
 
 def _number_token(normalized: str) -> str:
+    # An enterprise number (Q/…) has no national format, so its spacing is the enterprise's whim: Q/YSTC 0001
+    # and Q/YSTC0001 are one number. Elsewhere a space separates code and number (GB/T 1.1 ≠ GB/T1.1 never occurs).
+    if normalized.startswith("Q/"):
+        return normalized.lower().replace(" ", "")
     return normalized.lower().replace(" ", "_")
 
 

@@ -31,7 +31,7 @@ def disclose(page):
 
 
 def test_enterprise_discloses_a_catalogue_standard_and_its_own_standard(
-    live_server, page, screenshot, reference_data, settings, tmp_path
+    live_server, browser, page, screenshot, reference_data, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     gb = catalogue_standard("GB/T 1.1-2020")
@@ -110,3 +110,22 @@ def test_enterprise_discloses_a_catalogue_standard_and_its_own_standard(
         "现行有效",
     ]
     screenshot("disclosure-workspace")
+
+    # A member of the public (a new session, JavaScript off) finds the own standard just disclosed by a
+    # 2-character word, by a query in traditional characters and by its number typed sloppily.
+    public = browser.new_context(locale="zh-CN", java_script_enabled=False)
+    visitor = public.new_page()
+    try:
+        # 陶瓷: two characters; 鉛溶出量: the indicator 铅溶出量 in traditional characters; then the number
+        # in lower case without spaces and with an em dash, and in full-width characters.
+        for query in ("陶瓷", "鉛溶出量", "q/ystc0001—2025", "ｑ／ｙｓｔｃ　０００１－２０２５"):
+            visitor.goto(f"{live_server.url}/search/")
+            visitor.fill("input[name=q]", query)
+            visitor.click("button[type=submit]:has-text('检索')")
+            visitor.wait_for_url("**/search/?q=*")
+            hits = visitor.locator("[data-testid=hit]")
+            assert hits.count() >= 1, query
+            assert "Q/YSTC 0001-2025" in hits.first.inner_text(), query
+        screenshot("public-finds-the-disclosure")
+    finally:
+        public.close()

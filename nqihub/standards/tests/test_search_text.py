@@ -97,6 +97,14 @@ class TestNumbers:
         assert "q/gx-abc-01-2024" in tokens_of(numbers=["Q/GX-ABC-01-2024"])
         assert not any("附件" in t and "/" in t for t in tokens_of(numbers=["Q/GX 附件"]))
 
+    @pytest.mark.parametrize(
+        "typed",
+        ["q/ystc0001—2025", "Q/YSTC 0001-2025", "ｑ／ｙｓｔｃ　０００１－２０２５", "Q/YSTC  0001 - 2025"],
+    )
+    def test_an_enterprise_number_matches_whatever_its_spacing(self, typed):
+        assert found(typed, numbers=["Q/YSTC 0001-2025"])
+        assert not found(typed, numbers=["Q/YSTC 0002-2025"])
+
     def test_sequence_number_and_uscc(self):
         assert found("19001", numbers=["GB/T 19001-2016"])
         assert found("91450321MA5L0000XX".lower(), identifiers=["91450321MA5L0000XX"])
