@@ -11,7 +11,8 @@ from .selectors import composite, list_entries
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _number(value) -> str:
+def number_text(value) -> str:
+    """A disclosed value as the standard would write it: 0.15, 82 (six significant digits, no trailing zeros)."""
     if value is None:
         return ""
     return f"{value:.6g}" if isinstance(value, float) else str(value)
@@ -45,7 +46,7 @@ def ranking_rows(run: RankingRun):
                     if level
                     else (_("未进档") if ranked and e.eligible else "")
                 )
-                row += [_number(e.values.get(i["id"])), tier]
+                row += [number_text(e.values.get(i["id"])), tier]
             row += (
                 [
                     f"{e.comprehensiveness:.3f}",

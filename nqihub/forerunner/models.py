@@ -156,6 +156,16 @@ class SchemeIndicator(models.Model):
     def is_core(self) -> bool:
         return self.role == IndicatorRole.CORE
 
+    @property
+    def direction_label(self) -> str:
+        """越低越好 / 越高越好: as set, or as the requirement says (a maximum: lower is better)."""
+        if self.direction:
+            return self.get_direction_display()
+        from nqihub.engines.requirements import parse_requirement
+
+        kind = parse_requirement(self.requirement or "").kind
+        return {"max": Direction.LOWER.label, "min": Direction.HIGHER.label}.get(kind or "", "")
+
 
 class RankingRun(models.Model):
     """One computation of a scheme's rankings over every disclosed standard of its product category."""

@@ -6,7 +6,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .models import (
     PUBLIC_STATES,
-    EntryState,
     EvaluationScheme,
     ForerunnerList,
     IndicatorRole,
@@ -95,8 +94,5 @@ def list_entries(listing: ForerunnerList) -> QuerySet[ShortlistEntry]:
     return (
         ShortlistEntry.objects.filter(listing=listing)
         .select_related("disclosure", "enterprise")
-        .order_by("state", "enterprise__name", "id")
+        .order_by("state", "-score", "id")
     )
-
-
-LISTED = EntryState.LISTED

@@ -141,7 +141,7 @@ class RankingDetail(PublicPage):
         for entry in page.object_list:
             entry.cells = [
                 {
-                    "value": entry.values.get(i["id"]),
+                    "value": exports.number_text(entry.values.get(i["id"])),
                     "tier": next(
                         (t["name"] for t in i["tiers"] if t["level"] == entry.levels.get(i["id"])), ""
                     ),

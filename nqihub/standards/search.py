@@ -1,18 +1,19 @@
 """Public search of disclosures: keeping the index in step, and answering queries the same way on both databases.
 
 The index (`SearchEntry`) holds one row per disclosure in state 现行有效 or 废止, with the tokens of
-`nqihub.engines.search_text`. PostgreSQL stores them as a `tsvector` under a GIN index; SQLite in text under an
-FTS5 table. Both answer the same boolean token queries, so a query finds the same disclosures on both, in the
-same order:
+`nqihub.engines.search_text`. PostgreSQL stores them as a `tsvector` under partial GIN indexes; SQLite as text
+under an FTS5 table. Both answer the same boolean token queries, so a query finds the same disclosures on both,
+in the same order:
 
 1. tier — where the query's terms are found: all in the standard number / USCC (1), within number and
    enterprise name (2), within those and the title (3), anywhere incl. products and indicators (4);
 2. newest first (`disclosed_at`), then the higher disclosure id.
 
-Each tier is one token query (`k=term` tokens), so counting and paging never read more than the index and
-the rows shown. On PostgreSQL a tier with many matches is paged by walking the (disclosed_at, id) B-tree
-and testing each row's tokens — bounded, and used only when the counts say it ends early; otherwise the index
-finds the matches and they are sorted. Sequential scans of the table are switched off for search queries.
+Each tier is one token query (`k=term` tokens). Matches are counted exactly up to COUNT_LIMIT ("more than"
+beyond) and listed tier by tier up to the requested page, so no query reads more than a bounded part of the
+index. On PostgreSQL the way each step is read (walking the newest rows, reading quarter by quarter, or reading
+the index) is chosen from the planner's token statistics; every way gives the same answer. Sequential scans of
+the table are switched off for search queries. See docs/search.md.
 
 Writers call `sync_search_entry(disclosure)` inside their own transaction whenever a disclosure's state or
 content changes; `rebuild_search_index()` (`nqihub rebuild-search-index`) rebuilds everything.
@@ -50,9 +51,11 @@ __all__ = [
     "SearchStatus",
     "ensure_index_structures",
     "index_document",
+    "public_disclosures",
     "rebuild_search_index",
     "remove_search_entry",
     "search_disclosures",
+    "search_document",
     "sync_enterprise_entries",
     "sync_search_entry",
 ]
@@ -247,7 +250,8 @@ def rebuild_search_index(batch_size: int = 1000, progress=None) -> int:
         "enterprise", "catalogue_standard"
     )
     done, last_id = 0, 0
-    while True:
+    # Keyset batches over the ids; disclosures published meanwhile are indexed by their own sync.
+    for _batch in range(math.ceil(published.count() / batch_size) + 1):
         with transaction.atomic():
             batch = list(published.filter(pk__gt=last_id).order_by("pk")[:batch_size])
             done += _index_batch(batch)
