@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.db import transaction
+
 from nqihub.core.models import Role
 from nqihub.core.records import create_record, delete_record, update_record
 
@@ -38,12 +40,17 @@ def register_enterprise(actor, data: dict[str, Any]) -> Enterprise:
     return create_record(actor, Enterprise, data)
 
 
+@transaction.atomic
 def update_enterprise(
     actor, enterprise: Enterprise, data: dict[str, Any], version: str | None = None
 ) -> Enterprise:
-    return update_record(
+    from nqihub.standards.search import sync_enterprise_entries  # results show the name, USCC and region
+
+    updated = update_record(
         actor, enterprise, data, expected_version=version, allowed_fields=editable_fields(actor, Enterprise)
     )
+    sync_enterprise_entries(updated)
+    return updated
 
 
 def register_institution(actor, data: dict[str, Any]) -> Institution:

@@ -122,3 +122,31 @@ def test_form_errors_are_shown_next_to_the_field(world, client):
     html = response.content.decode()
     assert 'data-field="uscc"' in html and "应为18位" in html
     assert 'data-field="region_code"' in html and "临桂区" in html
+
+
+def test_renaming_an_enterprise_updates_public_search(world, client):
+    from django.utils import timezone
+
+    from nqihub.standards.models import Disclosure
+    from nqihub.standards.search import sync_search_entry
+
+    target = world.inside["enterprise"]
+    published = Disclosure.objects.create(
+        enterprise=target,
+        region_code=target.region_code,
+        kind="enterprise",
+        standard_number="Q/YSRN 0001-2025",
+        normalized_number="Q/YSRN 0001-2025",
+        title="更名测试标准",
+        state="disclosed",
+        disclosed_at=timezone.now(),
+    )
+    sync_search_entry(published)
+    client.force_login(world.users["regulator"])
+    response = client.patch(
+        reverse("enterprise-detail", args=[target.pk]),
+        {"name": "漓江新名字有限公司"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert client.get(reverse("search:api"), {"q": "漓江新名字"}).json()["count"] == 1

@@ -38,6 +38,9 @@ def page(client, url) -> str:
     return re.sub(r"\s+", " ", client.get(url).content.decode())
 
 
+# The worker closes connections it finds outside autocommit (close_old_connections), as it must in
+# production; a test inside a rolled-back transaction would lose its connection on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
 def test_a_regulator_batch_runs_in_the_worker_and_shows_its_progress(
     client, world, county_disclosures, django_capture_on_commit_callbacks
 ):
