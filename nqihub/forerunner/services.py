@@ -469,19 +469,22 @@ class ComputedRanking:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def category_disclosures(scheme: EvaluationScheme):
+    """Every disclosed (现行有效) standard with a product in the scheme's category: the candidates."""
+    return Disclosure.objects.filter(state=DisclosureState.DISCLOSED).filter(
+        Exists(Product.objects.filter(disclosure=OuterRef("pk"), category_code=scheme.category_code))
+    )
+
+
 def candidate_pool(scheme: EvaluationScheme):
-    """Every disclosed (现行有效) standard with a product in the scheme's category, with its latest review as
-    "outcome:id" (`review.services.latest_review` order) — one correlated subquery instead of one per column."""
+    """The candidates with their latest review as "outcome:id" (`review.services.latest_review` order) — one
+    correlated subquery instead of one per column."""
     latest = (
         Review.objects.filter(disclosure=OuterRef("pk"))
         .order_by("-created_at", "-id")
         .annotate(tag=Concat("outcome", V(":"), Cast("id", CharField())))
     )
-    return (
-        Disclosure.objects.filter(state=DisclosureState.DISCLOSED)
-        .filter(Exists(Product.objects.filter(disclosure=OuterRef("pk"), category_code=scheme.category_code)))
-        .annotate(latest_review=Subquery(latest.values("tag")[:1]))
-    )
+    return category_disclosures(scheme).annotate(latest_review=Subquery(latest.values("tag")[:1]))
 
 
 def reference_findings(scheme: EvaluationScheme) -> set[int]:
@@ -562,10 +565,8 @@ def _compute_ranking(
         candidates[pk] = Candidate(pk, reasons[why], engine.CONFORMITY.get(outcome, 0.0))
     read_candidates = time.perf_counter()
     # The candidates' ids as a subquery: the database builds the set once instead of joining every indicator row.
-    ids = Disclosure.objects.filter(state=DisclosureState.DISCLOSED).filter(
-        Exists(Product.objects.filter(disclosure=OuterRef("pk"), category_code=scheme.category_code))
-    )
-    in_pool = Indicator.objects.filter(disclosure_id__in=ids.values("pk")).order_by()
+    ids = category_disclosures(scheme).values("pk")
+    in_pool = Indicator.objects.filter(disclosure_id__in=ids).order_by()
     names = list(in_pool.values_list("name", flat=True).distinct())
     matched = _matched_names(names, indicators)
     by_key = {str(i.key): i for i in indicators}
@@ -701,7 +702,7 @@ def store_ranking(actor, computed: ComputedRanking) -> RankingRun:
     )
     details = {
         pk: rest
-        for pk, *rest in candidate_pool(scheme)
+        for pk, *rest in category_disclosures(scheme)
         .values_list("pk", "enterprise_id", "enterprise__name", "standard_number", "title", "region_code")
         .order_by()
         .iterator(chunk_size=5000)
