@@ -17,7 +17,7 @@ import datetime
 import json
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import CharField, Exists, OuterRef, Subquery, TextField
 from django.db.models import Value as V
+from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -530,6 +531,41 @@ def _matched_names(names: list[str], indicators: list[engine.CoreIndicator]) -> 
     return found
 
 
+_PARSED_KEYS = ("kind", "min", "max", "min_inclusive", "max_inclusive", "unit")
+
+
+def _parsed_rows(indicators) -> Iterator[tuple[int, str, Any]]:
+    """(disclosure id, name, parsed requirement in a hashable form) of indicator rows, read without decoding the
+    JSON of every row — which was most of a ranking's time. PostgreSQL extracts the few keys the ranking needs
+    (its ->> is fast); SQLite hands over the JSON text (its json_extract is slow), decoded once per distinct text."""
+    if connection.vendor == "postgresql":
+        fields = {f"p_{k}": KT(f"parsed__{k}") for k in _PARSED_KEYS}
+        rows = indicators.annotate(**fields).values_list("disclosure_id", "name", *fields)
+        for disclosure_id, name, *parts in rows.iterator(chunk_size=5000):
+            yield disclosure_id, name, tuple(parts)
+        return
+    rows = indicators.annotate(parsed_text=Cast("parsed", TextField())).values_list(
+        "disclosure_id", "name", "parsed_text"
+    )
+    for disclosure_id, name, text in rows.iterator(chunk_size=5000):
+        yield disclosure_id, name, text or None
+
+
+def _flag(value) -> bool | None:
+    if value is None:
+        return None
+    return value in (True, 1, "true", "1")
+
+
+def _parsed_dict(parsed) -> dict[str, Any] | None:
+    """The parsed requirement as `engine.declared_value` reads it, from either form `_parsed_rows` yields."""
+    if isinstance(parsed, str):
+        return json.loads(parsed)
+    data = dict(zip(_PARSED_KEYS, parsed, strict=True))
+    data["min_inclusive"], data["max_inclusive"] = _flag(data["min_inclusive"]), _flag(data["max_inclusive"])
+    return data
+
+
 def _worse(a: engine.Value, b: engine.Value, direction: str) -> engine.Value:
     if direction == "lower":
         return a if (a.amount, a.strict is False) >= (b.amount, b.strict is False) else b
@@ -573,22 +609,16 @@ def _compute_ranking(
     eligible = {pk: c.conformity for pk, c in candidates.items() if not c.exclusion}
     values: dict[str, dict[int, engine.Value]] = {key: {} for key in by_key}
     if matched:
-        # The parsed requirement as its JSON text: a category's standards repeat the same few values, so each
-        # distinct text is decoded and converted once (decoding every row was most of the ranking's time).
-        rows = (
-            in_pool.filter(name__in=list(matched))
-            .annotate(parsed_text=Cast("parsed", TextField()))
-            .values_list("disclosure_id", "name", "parsed_text")
-        )
-        decoded: dict[tuple[str, str], engine.Value | None] = {}
-        for disclosure_id, name, text in rows.iterator(chunk_size=5000):
-            if disclosure_id not in eligible or not text:
+        decoded: dict[tuple, engine.Value | None] = {}
+        for disclosure_id, name, parsed in _parsed_rows(in_pool.filter(name__in=list(matched))):
+            if disclosure_id not in eligible or parsed is None:
                 continue
             key = matched[name]
+            # A category's standards repeat the same few values: each distinct one is converted once.
             try:
-                value = decoded[key, text]
+                value = decoded[key, parsed]
             except KeyError:
-                value = decoded[key, text] = engine.declared_value(json.loads(text), by_key[key])
+                value = decoded[key, parsed] = engine.declared_value(_parsed_dict(parsed), by_key[key])
             if value is None:
                 continue
             # Two rows for one indicator (e.g. per product type): the standard is held to its weaker value.
