@@ -19,7 +19,7 @@ from nqihub.imports.columns import Column, KindSpec
 
 from .filters import AdvancedIndicatorFilter
 from .models import AdvancedIndicator, AdvancedStandard, BenchmarkClass
-from .services import normalize_advanced_number
+from .services import is_author, normalize_advanced_number
 
 _YES = {"是", "y", "yes", "true", "1", "√", "✓", "★", "*", "核心", "核心指标"}
 _NO = {"", "否", "n", "no", "false", "0", "×", "一般", "非核心"}
@@ -124,6 +124,7 @@ ADVANCED = AdvancedKindSpec(
     services_module="nqihub.benchmarking.services",
     lookup=_lookup,
     keys=_keys,
+    allowed=is_author,
     key_fields=("standard_number", "name"),
     columns=(
         Column("standard_number", "标准号", ("标准编号", "std_no", "standard", "standard_number", "number")),

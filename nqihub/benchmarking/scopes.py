@@ -82,6 +82,8 @@ def _result_rule(prefix: str = "") -> ScopeRule:
             },
             Action.ADD: {Role.ENTERPRISE: OWN},
             Action.CHANGE: {Role.ENTERPRISE: OWN, Role.INSTITUTION: ALL, Role.REGULATOR: JUR},
+            # the enterprise discards its own drafts (services.discard_result refuses published ones)
+            Action.DELETE: {Role.ENTERPRISE: OWN},
         },
         region_field=f"{prefix}region_code",
         own={Role.ENTERPRISE: (f"{prefix}enterprise_id", "enterprise_id")},

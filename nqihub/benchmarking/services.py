@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from nqihub.core.audit import record_event, snapshot
 from nqihub.core.models import Role
 from nqihub.core.records import EditConflict, create_record, delete_record, fold_input, update_record
-from nqihub.core.scoping import Action, can, restrict
+from nqihub.core.scoping import Action, can, reach, restrict
 from nqihub.engines import stdnum
 from nqihub.engines.alignment import default_synonyms, match_names, normalize_indicator_name
 from nqihub.engines.requirements import parse_requirement
@@ -78,6 +78,17 @@ PUBLIC_RESULT_STATES = (ResultState.PUBLISHED, ResultState.VERIFIED)
 
 def _actor(actor):
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def is_author(actor) -> bool:
+    """May maintain the database and author schemes (experts, standardisation institutions, the administrator)."""
+    if reach(actor, AdvancedStandard, Action.ADD) is None:
+        return False
+    try:
+        require_author(actor)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def require_author(actor) -> None:
@@ -709,6 +720,25 @@ def publish_result(actor, result: BenchmarkResult) -> BenchmarkResult:
     locked.save()
     record_event(actor, "benchmarkresult.publish", locked, before=before, after=snapshot(locked))
     return locked
+
+
+@transaction.atomic
+def discard_result(actor, result: BenchmarkResult) -> None:
+    """Discard a draft the enterprise no longer wants: the result, its items and their evidence files go; the
+    audit event keeps what it was. A published result is public record and is never discarded."""
+    locked = _locked_result(actor, result)
+    _require_draft(locked)
+    stored = [item.evidence for item in locked.items.exclude(evidence="")]
+    if locked.test_report:
+        stored.append(locked.test_report)
+    files = [(f.storage, f.name) for f in stored]
+    delete_record(actor, locked, event="benchmarkresult.discard")
+
+    def remove_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
 
 
 def can_verify(user, result: BenchmarkResult | None = None) -> bool:

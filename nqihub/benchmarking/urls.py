@@ -25,6 +25,11 @@ urlpatterns = [
         name="standard_indicator_add",
     ),
     path(
+        "benchmarking/standards/<int:pk>/indicators/<int:indicator>/edit/",
+        views.StandardIndicatorEdit.as_view(),
+        name="standard_indicator_edit",
+    ),
+    path(
         "benchmarking/standards/<int:pk>/indicators/<int:indicator>/remove/",
         views.StandardIndicatorRemove.as_view(),
         name="standard_indicator_remove",
@@ -60,6 +65,7 @@ urlpatterns = [
     path("benchmarking/results/new/", views.ResultNew.as_view(), name="result_new"),
     path("benchmarking/results/<int:pk>/", views.ResultDetail.as_view(), name="result_detail"),
     path("benchmarking/results/<int:pk>/publish/", views.ResultPublish.as_view(), name="result_publish"),
+    path("benchmarking/results/<int:pk>/discard/", views.ResultDiscard.as_view(), name="result_discard"),
     path("benchmarking/results/<int:pk>/verify/", views.ResultVerify.as_view(), name="result_verify"),
     path("benchmarking/results/<int:pk>/report/", views.ResultReport.as_view(), name="result_report"),
     path(

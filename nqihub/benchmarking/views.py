@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from nqihub.core.models import Role
+from nqihub.core.records import EditConflict
 from nqihub.core.regions import jurisdiction_prefix, region_name
 from nqihub.core.scoping import Action, can, reach, restrict
 from nqihub.core.views_base import PublicPage, ScopedDetailView, ScopedFormView, ScopedListView, ScopedMixin
@@ -40,16 +41,7 @@ from .models import (
     SchemeState,
 )
 
-
-def is_author(user) -> bool:
-    """May maintain the database and author schemes (experts, standardisation institutions, the administrator)."""
-    if reach(user, AdvancedStandard, Action.ADD) is None:
-        return False
-    try:
-        services.require_author(user)
-    except PermissionDenied:
-        return False
-    return True
+is_author = services.is_author
 
 
 def _errors(form, exc: ValidationError) -> None:
@@ -181,6 +173,42 @@ class StandardIndicatorAdd(AuthorMixin, ScopedMixin, View):
                 return HttpResponseRedirect(standard.get_absolute_url())
         ctx = _standard_context(request, standard, form)
         return render(request, "benchmarking/standard_detail.html", ctx, status=400)
+
+
+class StandardIndicatorEdit(AuthorMixin, ScopedMixin, View):
+    """Correct one indicator of an advanced standard (a typo in the requirement, the unit, the core mark)."""
+
+    scope_model = AdvancedIndicator
+    scope_action = Action.CHANGE
+    template_name = "core/form.html"
+
+    def row(self, pk, indicator) -> AdvancedIndicator:
+        return get_object_or_404(self.scoped().select_related("standard"), pk=indicator, standard_id=pk)
+
+    def render(self, row, form, version, status=200):
+        ctx = {"form": form, "object": row, "model_meta": AdvancedIndicator._meta, "version": version}
+        return render(self.request, self.template_name, ctx, status=status)
+
+    def get(self, request, pk, indicator):
+        row = self.row(pk, indicator)
+        form = forms.IndicatorForm(initial={f: getattr(row, f) for f in services.INDICATOR_FIELDS})
+        return self.render(row, form, row.updated_at.isoformat())
+
+    def post(self, request, pk, indicator):
+        row = self.row(pk, indicator)
+        form = forms.IndicatorForm(request.POST)
+        version = request.POST.get("version") or None
+        if form.is_valid():
+            try:
+                services.update_advanced_indicator(request.user, row, form.cleaned_data, version)
+            except EditConflict as exc:
+                form.add_error(None, exc)
+            except ValidationError as exc:
+                _errors(form, exc)
+            else:
+                messages.success(request, _("已修改指标“%(n)s”") % {"n": form.cleaned_data["name"]})
+                return HttpResponseRedirect(row.standard.get_absolute_url())
+        return self.render(row, form, version or "", status=400)
 
 
 class StandardIndicatorRemove(AuthorMixin, ScopedMixin, View):
@@ -592,6 +620,25 @@ class ResultPublish(EnterpriseOnly, ScopedMixin, View):
         else:
             messages.success(request, _("对标结果已发布"))
         return HttpResponseRedirect(result.get_absolute_url())
+
+
+class ResultDiscard(EnterpriseOnly, ScopedMixin, View):
+    """POST: the enterprise discards one of its drafts (a published result is never discarded)."""
+
+    scope_model = BenchmarkResult
+    scope_action = Action.DELETE
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        result = get_object_or_404(self.scoped(Action.DELETE), pk=pk)
+        try:
+            services.discard_result(request.user, result)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(result.get_absolute_url())
+        messages.success(request, _("已放弃对标结果草稿"))
+        return HttpResponseRedirect(reverse("benchmarking:result_list"))
 
 
 class ResultVerify(ScopedMixin, View):

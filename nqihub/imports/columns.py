@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from django import forms
 from django.db import models
@@ -118,6 +119,10 @@ class KindSpec:
     lookup: Callable[[type[models.Model], Mapping[str, str]], models.Model | None] = None  # type: ignore[assignment]
     keys: Callable[[Mapping[str, str]], list[tuple[str, ...]]] = None  # type: ignore[assignment]
     services_module: str = "nqihub.registry.services"
+    # a refinement of the scope grant the service applies too (e.g. only standardisation institutions author the
+    # advanced-standard database although every institution role is granted ADD): the import pages offer the
+    # kind only to users it accepts
+    allowed: Callable[[Any], bool] | None = None
 
     @property
     def verbose_name(self) -> str:

@@ -47,7 +47,9 @@ class CommitFailed(Exception):
 
 
 def can_import(user, spec: KindSpec) -> bool:
-    return reach(user, spec.model, Action.ADD) is not None
+    if reach(user, spec.model, Action.ADD) is None:
+        return False
+    return spec.allowed is None or spec.allowed(user)
 
 
 def ensure_can_import(user, spec: KindSpec) -> None:

@@ -52,8 +52,16 @@ class UploadForm(forms.Form):
     )
 
 
+def importable_kinds(user) -> list:
+    """The kinds this user may import: an expert imports the advanced-standard database, not enterprises."""
+    return [spec for spec in KINDS.values() if services.can_import(user, spec)]
+
+
 class ImportMixin(ScopedMixin):
-    """Import pages: the role must be able to add the kind's records; the kind comes from the URL or session."""
+    """Import pages: the role must be able to add the kind's records; the kind comes from the URL or session.
+
+    The declared scope model (Enterprise) is replaced by the model of the first kind the role may import, then by
+    the kind of the session, so a role that imports anything reaches the list and its own sessions."""
 
     scope_model = Enterprise
     scope_action = Action.ADD
@@ -64,7 +72,9 @@ class ImportMixin(ScopedMixin):
 
     def dispatch(self, request, *args, **kwargs):
         # Only a role that reaches imports at all gets as far as loading a session (else 403 / login, not 404).
-        if reach(request.user, self.scope_model, self.scope_action) is not None:
+        kinds = importable_kinds(request.user)
+        if kinds:
+            self.use(kinds[0])
             self.use(self.resolve(request, **kwargs))
         return super().dispatch(request, *args, **kwargs)
 
@@ -83,6 +93,12 @@ class KindMixin(ImportMixin):
             self.use(spec_for(kwargs["kind"]))
         except LookupError:
             raise Http404(_("没有这种导入类型")) from None
+        if (
+            self.scope_action == Action.ADD
+            and request.user.is_authenticated
+            and not services.can_import(request.user, self.spec)
+        ):
+            raise PermissionDenied(_("您的角色无权导入%(kind)s") % {"kind": self.spec.verbose_name})
         return super(ImportMixin, self).dispatch(request, *args, **kwargs)
 
 
@@ -100,8 +116,7 @@ class SessionList(ImportMixin, TemplateView):
         page = Paginator(services.sessions_visible_to(self.request.user), 25).get_page(
             self.request.GET.get("page")
         )
-        kinds = [spec for spec in KINDS.values() if services.can_import(self.request.user, spec)]
-        ctx.update(page=page, sessions=page.object_list, kinds=kinds, query="")
+        ctx.update(page=page, sessions=page.object_list, kinds=importable_kinds(self.request.user), query="")
         return ctx
 
 

@@ -113,7 +113,7 @@ class StandardRead(Endpoint):
 class StandardWrite(Endpoint):
     """Experts and the administrator add, edit and remove; everybody else is refused and nothing changes."""
 
-    kind: str = "create"  # create | edit | indicator_add | indicator_remove
+    kind: str = "create"  # create | edit | indicator_add | indicator_edit | indicator_remove
 
     def check(self, client, world, role, name):
         from nqihub.benchmarking.models import AdvancedIndicator, AdvancedStandard
@@ -142,6 +142,12 @@ class StandardWrite(Endpoint):
                 reverse(name, args=[standard.pk]), {"name": "釉面硬度", "requirement": "≥5"}
             )
             created = AdvancedIndicator.objects.filter(name="釉面硬度").exists()
+        elif self.kind == "indicator_edit":
+            row = standard.indicators.get(name="白度")
+            url = reverse(name, args=[standard.pk, row.pk])
+            got = client.get(url)
+            response = client.post(url, {"name": "白度", "requirement": "≥70", "unit": "%"})
+            created = AdvancedIndicator.objects.filter(pk=row.pk, requirement="≥70").exists()
         else:
             got = None
             row = standard.indicators.get(name="白度")
@@ -339,8 +345,8 @@ class ResultNew(Endpoint):
 
 @dataclass(frozen=True)
 class ResultWrite(Endpoint):
-    """item_edit | item_confirm | publish: the inside enterprise's staff on its draft; its published result is
-    refused without change; the outside enterprise's are not found; every other role is refused."""
+    """item_edit | item_confirm | publish | discard: the inside enterprise's staff on its draft; its published
+    result is refused without change; the outside enterprise's are not found; every other role is refused."""
 
     kind: str = "publish"
 
@@ -354,7 +360,7 @@ class ResultWrite(Endpoint):
                 result.disclosure.indicators.create(name="镉的溶出量", requirement="≤0.05", unit="mg/L")
                 item.candidate, item.verdict = "镉的溶出量", "missing"
                 item.save()
-            target = result.pk if self.kind == "publish" else item.pk
+            target = result.pk if self.kind in ("publish", "discard") else item.pk
             data = (
                 {"requirement": "≤0.04", "unit": "mg/L", "evidence_note": "矩阵"}
                 if self.kind == "item_edit"
@@ -363,13 +369,16 @@ class ResultWrite(Endpoint):
             if self.kind == "item_edit" and role == "enterprise" and key == "in_draft":
                 assert client.get(reverse(name, args=[target])).status_code == 200
             response = client.post(reverse(name, args=[target]), data)
-            result.refresh_from_db()
-            item.refresh_from_db()
-            changed = {
-                "publish": result.state == "published" and key == "in_draft",
-                "item_edit": item.edited,
-                "item_confirm": item.alignment == "confirmed",
-            }[self.kind]
+            if self.kind == "discard":
+                changed = not type(result).objects.filter(pk=result.pk).exists()
+            else:
+                result.refresh_from_db()
+                item.refresh_from_db()
+                changed = {
+                    "publish": result.state == "published" and key == "in_draft",
+                    "item_edit": item.edited,
+                    "item_confirm": item.alignment == "confirmed",
+                }[self.kind]
             if role != "enterprise":
                 assert _denied(response, role), (key, response.status_code)
                 assert not changed, key
@@ -483,6 +492,7 @@ ROWS = {
     "benchmarking:standard_create": StandardWrite("create"),
     "benchmarking:standard_edit": StandardWrite("edit"),
     "benchmarking:standard_indicator_add": StandardWrite("indicator_add"),
+    "benchmarking:standard_indicator_edit": StandardWrite("indicator_edit"),
     "benchmarking:standard_indicator_remove": StandardWrite("indicator_remove"),
     "benchmarking:scheme_list": SchemeRead("list"),
     "benchmarking:scheme_detail": SchemeRead("detail"),
@@ -503,6 +513,7 @@ ROWS = {
     "benchmarking:result-api-detail": ResultRead("api_detail"),
     "benchmarking:result_new": ResultNew(),
     "benchmarking:result_publish": ResultWrite("publish"),
+    "benchmarking:result_discard": ResultWrite("discard"),
     "benchmarking:item_edit": ResultWrite("item_edit"),
     "benchmarking:item_confirm": ResultWrite("item_confirm"),
     "benchmarking:result_verify": ResultVerify(),

@@ -1,5 +1,7 @@
-"""Permission-matrix rows of staged import and export: importers are those who may add enterprises; a session
-is seen by its uploader (and the platform admin); an export holds exactly the rows the role may view."""
+"""Permission-matrix rows of staged import and export: importers of enterprises are those who may add enterprises;
+an expert imports the advanced-standard database only, so reaches the import pages but not enterprise imports nor
+another user's session; a session is seen by its uploader (and the platform admin); an export holds exactly the
+rows the role may view."""
 
 from dataclasses import dataclass
 
@@ -10,6 +12,8 @@ from nqihub.testing import COUNTY, OTHER_COUNTY, uscc
 from .kinds import ADD, VIEW, Endpoint, N, denied, login
 
 IMPORTERS = {"regulator", "admin"}
+# Roles that import some other kind: the world's expert maintains the advanced-standard database ("advanced").
+OTHER_IMPORTERS = {"expert"}
 EXPORT_KINDS = {"enterprise": "enterprises", "institution": "institutions", "expert": "experts"}
 
 
@@ -49,6 +53,11 @@ class ImportPage(Endpoint):
         fetch = client.post if self.kind == "commit" else client.get
         login(client, world, role)
         response = fetch(url)
+        if role in OTHER_IMPORTERS:
+            # the list is theirs; enterprise imports are refused; the regulator's session is not found
+            expected = {"list": 200, "create": 403}.get(self.kind, 404)
+            assert response.status_code == expected, response.status_code
+            return
         if role not in IMPORTERS:
             assert denied(response, role), response.status_code
             return

@@ -315,3 +315,45 @@ def test_international_counts_per_region(world, scheme, media):
         {"region_code": OTHER_COUNTY, "enterprises": 1, "standards": 1},
     ]
     assert services.level_counts("4503")["domestic_advanced"] == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the evidence files go when the deletion commits
+def test_an_enterprise_discards_a_draft_with_its_evidence_but_never_a_published_result(world, scheme, media):
+    staff = world.users["enterprise"]
+    disclosure = ceramic_disclosure(world.inside["enterprise"])
+    draft = services.start_result(staff, disclosure, scheme=scheme)
+    item = draft.items.get(benchmark_number="ISO 6486-1:2019", indicator="镉溶出量")
+    pdf = SimpleUploadedFile("镉复测.pdf", make_pdf(), content_type="application/pdf")
+    services.edit_item(staff, item, requirement="≤0.04", unit="mg/L", evidence=pdf)
+    item.refresh_from_db()
+    stored = media / item.evidence.name
+    assert stored.exists()
+    for role in ("regulator", "institution", "expert", "admin"):
+        with pytest.raises(PermissionDenied):
+            services.discard_result(world.users[role], draft)
+    services.discard_result(staff, draft)
+    assert not type(draft).objects.filter(pk=draft.pk).exists()
+    assert not stored.exists()
+    event = AuditEvent.objects.get(action="benchmarkresult.discard")
+    assert event.object_id == str(draft.pk) and event.before["state"] == ResultState.DRAFT
+    published = services.publish_result(staff, services.start_result(staff, disclosure, scheme=scheme))
+    with pytest.raises(ValidationError, match="已发布"):
+        services.discard_result(staff, published)
+    assert type(published).objects.filter(pk=published.pk).exists()
+
+
+def test_an_indicator_edit_on_a_stale_page_is_a_conflict_not_a_silent_overwrite(world):
+    from nqihub.core.records import EditConflict
+
+    expert = world.users["expert"]
+    row = iso_standard(expert).indicators.get(name="白度")
+    seen = row.updated_at.isoformat()
+    services.update_advanced_indicator(expert, row, {"requirement": "≥70"}, seen)
+    row.refresh_from_db()
+    assert row.requirement == "≥70" and row.parsed["kind"] == "min"
+    with pytest.raises(EditConflict):
+        services.update_advanced_indicator(expert, row, {"requirement": "≥80"}, seen)
+    with pytest.raises(ValidationError, match="要求"):
+        services.update_advanced_indicator(expert, row, {"requirement": "≤ 无"}, row.updated_at.isoformat())
+    row.refresh_from_db()
+    assert row.requirement == "≥70"

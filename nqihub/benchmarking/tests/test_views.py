@@ -205,3 +205,51 @@ def test_the_staged_import_of_advanced_standards(world, media):
     assert AdvancedIndicator.objects.count() == 3
     with pytest.raises(Exception, match="无权"):
         stage_upload(world.users["enterprise"], "advanced", "x.csv", data)
+
+
+def test_an_expert_imports_the_database_through_the_import_pages(world, client, media):
+    """Experts maintain the database: they reach the import pages for this kind only, not enterprise imports."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["标准号", "标准名称", "类别", "指标", "要求", "单位", "核心指标"])
+    sheet.append(
+        ["ISO 6486-2:1999", "陶瓷器皿 铅镉溶出量 允许极限", "国际标准", "铅溶出量", "≤0.5", "mg/L", "是"]
+    )
+    sheet.append(["ISO 6486-2:1999", "", "国际标准", "镉溶出量", "≤ 无", "mg/L", "是"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client.force_login(world.users["expert"])
+    listing = client.get(reverse("imports:session_list")).content.decode()
+    assert reverse("imports:session_create", args=["advanced"]) in listing
+    assert reverse("imports:session_create", args=["enterprises"]) not in listing
+    assert (
+        reverse("imports:session_create", args=["advanced"])
+        in client.get(reverse("benchmarking:standard_list")).content.decode()
+    )
+    upload = SimpleUploadedFile("先进标准.xlsx", buffer.getvalue())
+    response = client.post(reverse("imports:session_create", args=["advanced"]), {"file": upload})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "要求无法解析" in page
+    session_url = response["Location"]
+    commit = session_url.rstrip("/") + "/commit/"
+    assert client.post(commit).status_code == 302
+    standard = AdvancedStandard.objects.get(normalized_number="ISO 6486-2:1999")
+    assert list(standard.indicators.values_list("name", flat=True)) == ["铅溶出量"]
+    assert standard.created_by == world.users["expert"]
+    refused = SimpleUploadedFile("企业.csv", "企业名称,统一社会信用代码\n".encode())
+    assert (
+        client.post(reverse("imports:session_create", args=["enterprises"]), {"file": refused}).status_code
+        == 403
+    )
+
+
+def test_a_testing_institution_is_not_offered_the_database_import(world, client):
+    client.force_login(world.users["institution"])  # the world's institution tests; it does not author
+    assert client.get(reverse("imports:session_create", args=["advanced"])).status_code == 403
+    assert (
+        reverse("imports:session_create", args=["advanced"])
+        not in client.get(reverse("benchmarking:standard_list")).content.decode()
+    )
