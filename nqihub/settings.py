@@ -1,5 +1,6 @@
 """Settings of NQI Hub. Everything a deployment changes comes from environment variables (see docs/deployment.md)."""
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -233,6 +234,10 @@ TASKS = {"default": {"BACKEND": os.environ.get("NQIHUB_TASK_BACKEND", "django_ta
 ENTERPRISE_STANDARD_PATTERNS: dict[str, str] = {}
 # The region this deployment serves: the default of statistics pages for the platform administrator.
 HOME_REGION_CODE = os.environ.get("NQIHUB_HOME_REGION", "450300")
+# 对标 level rules merged over nqihub.benchmarking.engine.DEFAULT_RULES (a scheme's own rules override both), as
+# JSON, e.g. {"version": "city-2027", "tiers": [{"level": "international_advanced", "classes": ["international"]},
+# {"level": "domestic_advanced", "classes": ["foreign_advanced", "domestic_advanced"]}]} (docs/benchmarking.md).
+BENCHMARK_LEVEL_RULES: dict = json.loads(os.environ.get("NQIHUB_BENCHMARK_LEVEL_RULES") or "{}")
 
 LOGGING = {
     "version": 1,

@@ -10,7 +10,7 @@ class BenchmarkingConfig(AppConfig):
     def ready(self) -> None:
         from nqihub.imports.columns import register_kind
 
-        from . import scopes  # noqa: F401  (registers the scoping rules of this app's models)
+        from . import checks, scopes  # noqa: F401  (registers the system checks and this app's scoping rules)
         from .advanced_import import ADVANCED
 
         register_kind(ADVANCED)

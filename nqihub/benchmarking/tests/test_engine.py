@@ -300,3 +300,15 @@ def test_the_fast_alignment_finds_the_pairs_align_finds(a, b, decisions):
     slow = {(c.a, c.b, c.reason) for c in align(a, b, confirmed=confirmed)}
     fast = {(c.a, c.b, c.reason) for c in align_names(a, b, confirmed=confirmed)}
     assert fast == slow
+
+
+def test_the_deployment_level_rules_are_checked_at_start_up(settings):
+    from nqihub.benchmarking.checks import level_rules
+
+    settings.BENCHMARK_LEVEL_RULES = {}
+    assert level_rules() == []
+    settings.BENCHMARK_LEVEL_RULES = {"version": "city-2027", "tiers": [{"level": "gold", "classes": ["iso"]}]}
+    errors = level_rules()
+    assert [e.id for e in errors] == ["benchmarking.E001"] and "gold" in errors[0].msg
+    settings.BENCHMARK_LEVEL_RULES = ["not", "an", "object"]
+    assert [e.id for e in level_rules()] == ["benchmarking.E001"]
