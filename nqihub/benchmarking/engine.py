@@ -322,6 +322,7 @@ def benchmark(
     items: list[ItemOutcome] = []
     used: set[str] = set()
     keys: dict[str, str] = {}
+    verdicts: dict[tuple[str, str, str, str], tuple[Verdict, str, str, str | None]] = {}
     for standard in standards:
         rows = {}
         for indicator in standard.indicators:
@@ -339,9 +340,13 @@ def benchmark(
                 continue
             used.add(candidate.a)
             mine = by_name[candidate.a]
-            verdict, reason, reason_en, caveat = compare_indicator(
-                mine.requirement, mine.unit, target.requirement, target.unit
-            )
+            # Benchmark standards repeat each other's limits (an EN or GB adopting the ISO one): each distinct
+            # pair of requirement texts is compared once per call.
+            texts = (mine.requirement, mine.unit, target.requirement, target.unit)
+            compared = verdicts.get(texts)
+            if compared is None:
+                compared = verdicts[texts] = compare_indicator(*texts)
+            verdict, reason, reason_en, caveat = compared
             items.append(
                 ItemOutcome(
                     standard=standard.number,
