@@ -234,6 +234,11 @@ TASKS = {"default": {"BACKEND": os.environ.get("NQIHUB_TASK_BACKEND", "django_ta
 ENTERPRISE_STANDARD_PATTERNS: dict[str, str] = {}
 # The region this deployment serves: the default of statistics pages for the platform administrator.
 HOME_REGION_CODE = os.environ.get("NQIHUB_HOME_REGION", "450300")
+# 对标达标 pilot-city rankings (docs/campaign.md): the default key of the dashboard and of `nqihub campaign-snapshot`
+# (results · enterprises · verified · composite, or a key of BENCHMARK_RANKING_KEYS), and extra or replaced keys,
+# e.g. {"weighted": {"label": "综合", "weights": {"results": 0.6, "enterprises": 0.4}, "ties": ["verified"]}}.
+BENCHMARK_RANKING_KEY = os.environ.get("NQIHUB_BENCHMARK_RANKING_KEY", "results")
+BENCHMARK_RANKING_KEYS: dict = {}
 # 对标 level rules merged over nqihub.benchmarking.engine.DEFAULT_RULES (a scheme's own rules override both), as
 # JSON, e.g. {"version": "city-2027", "tiers": [{"level": "international_advanced", "classes": ["international"]},
 # {"level": "domestic_advanced", "classes": ["foreign_advanced", "domestic_advanced"]}]} (docs/benchmarking.md).

@@ -57,3 +57,34 @@ def test_running_the_demo_twice_adds_nothing(demo):
     again = build_disclosures()
     assert set(again_registry.values()) == {0} and set(again.values()) == {0}
     assert (Enterprise.objects.count(), Disclosure.objects.count(), User.objects.count()) == before
+
+
+def test_demo_campaign_ranking_has_history_and_is_labelled(demo, client):
+    """A pilot batch of real cities, trainings and six monthly rankings in which 桂林 rises from the forties into
+    the teens; all marked 示例 on the dashboard; a second run adds nothing."""
+    from nqihub.benchmarking import campaign
+    from nqihub.benchmarking.demo import HOME_RANKS, build_campaign
+    from nqihub.benchmarking.models import PilotBatch, RankingSnapshot, Training
+
+    assert build_campaign("450300") == {"batches": 1, "trainings": 3, "snapshots": 6}
+    batch = PilotBatch.objects.get(is_demo=True)
+    codes = set(batch.cities.values_list("region_code", flat=True))
+    assert len(codes) == 60 and "450300" in codes
+    assert Region.objects.filter(code__in=codes, is_active=True).count() == 60
+    assert "示例" in batch.title
+    trainings = Training.objects.filter(is_demo=True)
+    assert trainings.count() == 3 and all(
+        t.title.endswith("(示例)") and t.enterprises.exists() for t in trainings
+    )
+    snapshots = RankingSnapshot.objects.filter(is_demo=True).order_by("as_of")
+    assert [s.rows.get(region_code="450300").rank for s in snapshots] == list(HOME_RANKS)
+    assert all(s.rows.count() == 60 and "示例" in s.title and "并非真实排名" in s.note for s in snapshots)
+    history = campaign.home_history(snapshots.last(), "450300")
+    assert history.bulletin == "在全国60个试点城市中的排名由四十余位跃升至第十九位"
+    client.force_login(User.objects.get(username="demo_city"))
+    html = client.get(reverse("benchmarking:campaign")).content.decode()
+    assert 'data-testid="demo-ranking"' in html and "由四十余位跃升至第十九位" in html
+    assert "由第24位升至第19位(上升5位)" in html
+    before = (PilotBatch.objects.count(), Training.objects.count(), RankingSnapshot.objects.count())
+    assert build_campaign("450300") == {"batches": 0, "trainings": 0, "snapshots": 0}
+    assert (PilotBatch.objects.count(), Training.objects.count(), RankingSnapshot.objects.count()) == before

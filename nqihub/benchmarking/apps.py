@@ -12,5 +12,8 @@ class BenchmarkingConfig(AppConfig):
 
         from . import checks, scopes  # noqa: F401  (registers the system checks and this app's scoping rules)
         from .advanced_import import ADVANCED
+        from .campaign_import import RANKING
 
         register_kind(ADVANCED)
+        # importing the ranking kind registers the campaign's system check too (campaign.check_settings)
+        register_kind(RANKING)

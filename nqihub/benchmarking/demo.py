@@ -7,16 +7,35 @@ standards' requirements**; the domestic advanced standards have invented numbers
 vocabulary of the demo disclosures (nqihub.demo.standards), so the demo enterprises of those trades benchmark their
 disclosed standards: one improves its values with evidence (国际先进) and is verified by the city's demo regulator
 on a generated test report, others publish at the level the comparison gives, one keeps a draft.
+
+The campaign (build_campaign): a demo pilot batch of the home city and 59 other real prefecture-level cities drawn
+from the region table, three trainings with demo enterprises, and six monthly rankings "imported" from a national
+table in which the home city rises from the forties into the teens — the cities are real divisions, the ranks and
+figures are invented, and every batch, training and ranking is marked 示例 wherever it shows.
 """
 
-from django.db import transaction
+import datetime
+import random
+from decimal import Decimal
 
-from nqihub.core.models import Role, User
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from nqihub.core.models import Region, RegionLevel, Role, User
 from nqihub.registry.models import Enterprise, Expert
 from nqihub.standards.models import Disclosure, DisclosureKind, DisclosureState
 
-from . import services
-from .models import AdvancedStandard, BenchmarkResult, BenchmarkScheme
+from . import campaign_services, services
+from .models import (
+    AdvancedStandard,
+    BenchmarkResult,
+    BenchmarkScheme,
+    PilotBatch,
+    RankingSnapshot,
+    RankingSource,
+    Training,
+)
 
 DEMO_SOURCE = "示例数据"
 DEMO_NOTE = "示例:限值为演示而设,并非该标准的真实规定"
@@ -249,3 +268,161 @@ def build_benchmarking() -> dict[str, int]:
         created["schemes"] += int(new)
         created["results"] += _results(scheme)
     return created
+
+
+# --- the campaign: a pilot batch, trainings and a ranking with history (all 示例) ----------------------------------
+
+DEMO_BATCH_NUMBER = 3
+DEMO_CITIES = 60  # the home city and 59 other real prefecture-level cities, drawn from the region table
+# The home city's rank at the end of each of the last six months: from the forties into the teens.
+HOME_RANKS = (46, 43, 37, 31, 24, 19)
+DEMO_RANKING_NOTE = (
+    "示例数据:由 nqihub demo 生成的排名,城市为真实行政区划,排名和数字均为演示而设,并非真实排名。"
+)
+# title, where (a county of the city, by its position among the counties), days before today, participants
+TRAININGS = [
+    ("对标达标政策宣贯培训会(示例)", 0, 150, 86),
+    ("对标技术方案解读与指标比对培训(示例)", 1, 95, 64),
+    ("对标结果填报与达标验证实务培训(示例)", 2, 40, 52),
+]
+
+
+def _month_ends(count: int, today) -> list:
+    """The last days of the ``count`` months before ``today``'s month, oldest first."""
+    ends = []
+    first = today.replace(day=1)
+    for _n in range(count):
+        last = first - datetime.timedelta(days=1)
+        ends.append(last)
+        first = last.replace(day=1)
+    return list(reversed(ends))
+
+
+def _draw_ranking(rng, home: str, others: list[str], months: int) -> list[list[dict]]:
+    """Rows of each month: the other cities ordered by a steady strength with monthly noise, the home city placed
+    at HOME_RANKS[m]; scores and counts decrease with the rank. Every value is drawn here, before any check."""
+    strength = {code: rng.random() for code in others}
+    snapshots = []
+    for month in range(months):
+        noise = {code: rng.gauss(0, 0.06) for code in others}
+        order = sorted(others, key=lambda c: -(strength[c] + noise[c]))
+        order.insert(HOME_RANKS[month] - 1, home)
+        size = len(order)
+        scores = sorted((round(rng.uniform(40, 95) + month * 0.8, 2) for _c in order), reverse=True)
+        results = sorted((rng.randint(20, 420) + month * 18 for _c in order), reverse=True)
+        shares = [rng.uniform(0.35, 0.55) for _c in order]
+        verified = [rng.uniform(0.2, 0.6) for _c in order]
+        trainings = [rng.randint(1, 9) for _c in order]
+        rows = []
+        for position, code in enumerate(order):
+            rows.append(
+                {
+                    "region_code": code,
+                    "rank": position + 1,
+                    "value": scores[position],
+                    "results": results[position],
+                    "enterprises": max(1, round(results[position] * shares[position])),
+                    "verified": round(results[position] * verified[position]),
+                    "trainings": trainings[position],
+                }
+            )
+        assert len(rows) == size
+        snapshots.append(rows)
+    return snapshots
+
+
+def _campaign_actor(city: str) -> User:
+    from nqihub.demo.registry import _ensure_admin
+
+    regulator = User.objects.filter(username="demo_city", role=Role.REGULATOR, region_code=city).first()
+    return regulator or _ensure_admin()
+
+
+@transaction.atomic
+def build_campaign(city: str = "") -> dict[str, int]:
+    """A demo pilot batch (the home city and 59 other real cities), trainings in the city's counties with demo
+    enterprises, and six monthly rankings in which the home city rises from the forties into the teens. All marked
+    示例; made through the services; a second run adds nothing. Returns what was created."""
+    city = city or settings.HOME_REGION_CODE
+    today = timezone.localdate()
+    rng = random.Random(f"nqihub-campaign-{city}")
+    prefectures = sorted(
+        Region.objects.filter(is_active=True, level=RegionLevel.PREFECTURE)
+        .exclude(code=city)
+        .values_list("code", flat=True)
+    )
+    others = rng.sample(prefectures, min(DEMO_CITIES - 1, len(prefectures)))
+    months = _month_ends(len(HOME_RANKS), today)
+    ranking = _draw_ranking(rng, city, others, len(months))
+    counties = list(
+        Region.objects.filter(is_active=True, parent_code=city)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    picks = [rng.randint(2, 5) for _t in TRAININGS]
+
+    actor = _campaign_actor(city)
+    made = {"batches": 0, "trainings": 0, "snapshots": 0}
+    batch = PilotBatch.objects.filter(number=DEMO_BATCH_NUMBER, is_demo=True).first()
+    if batch is None:
+        batch = campaign_services.create_pilot_batch(
+            actor,
+            {
+                "number": DEMO_BATCH_NUMBER,
+                "title": "百城千业万企对标达标试点城市(示例)",
+                "source": "示例:由 nqihub demo 生成,并非真实公布的试点名单",
+                "cities": [city, *others],
+                "is_demo": True,
+            },
+        )
+        made["batches"] += 1
+    for (title, county_index, days_ago, participants), pick in zip(TRAININGS, picks, strict=True):
+        if Training.objects.filter(title=title, is_demo=True).exists() or not counties:
+            continue
+        county = counties[county_index % len(counties)]
+        trained = list(
+            Enterprise.objects.filter(is_demo=True, region_code__startswith=city[:4]).order_by("pk")[
+                : pick * 2
+            ]
+        )
+        campaign_services.create_training(
+            actor,
+            {
+                "title": title,
+                "region_code": county,
+                "held_on": today - datetime.timedelta(days=days_ago),
+                "organiser": "市场监督管理局(示例)",
+                "participants": participants,
+                "enterprises": [e.uscc for e in trained[county_index : county_index + pick]],
+                "note": "示例数据:由 nqihub demo 生成",
+                "is_demo": True,
+            },
+        )
+        made["trainings"] += 1
+    series = RankingSnapshot.objects.filter(
+        source=RankingSource.IMPORTED, key="national", batch=None, is_demo=True
+    )
+    if not series.exists():
+        names = dict(
+            Region.objects.filter(code__in=[city, *others], is_active=True).values_list("code", "name")
+        )
+        for as_of, rows in zip(months, ranking, strict=True):
+            campaign_services.store_snapshot(
+                actor,
+                as_of=as_of,
+                key="national",
+                source=RankingSource.IMPORTED,
+                rows=[
+                    {
+                        **row,
+                        "region_name": names.get(row["region_code"], ""),
+                        "value": Decimal(str(row["value"])),
+                    }
+                    for row in rows
+                ],
+                title="全国试点城市对标达标排名(示例)",
+                note=DEMO_RANKING_NOTE,
+                is_demo=True,
+            )
+            made["snapshots"] += 1
+    return made

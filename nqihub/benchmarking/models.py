@@ -361,3 +361,211 @@ class ResultItem(models.Model):
     def standard(self) -> str:
         """The name the level roll-up (engine.roll_up) groups items by."""
         return self.benchmark_number
+
+
+# --- the 对标达标 campaign: pilot cities, trainings, rankings (docs/campaign.md) ---------------------------------
+
+
+class PilotBatch(models.Model):
+    """A batch of pilot cities (试点城市) of the 百城千业万企对标达标 campaign, as announced: 第N批."""
+
+    number = models.PositiveSmallIntegerField(_("批次"))
+    title = models.CharField(_("名称"), max_length=200)
+    announced_on = models.DateField(_("公布日期"), null=True, blank=True)
+    source = models.CharField(_("依据文件"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("示例数据"), default=False)
+    created_by = models.ForeignKey(
+        "core.User",
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("试点城市批次")
+        verbose_name_plural = _("试点城市批次")
+        ordering = ["-number", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "is_demo"], name="pilot_batch_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return _("第%(n)d批 %(title)s") % {"n": self.number, "title": self.title}
+
+    def get_absolute_url(self) -> str:
+        return reverse("benchmarking:campaign_pilot_detail", args=[self.pk])
+
+
+class PilotCity(models.Model):
+    """A city (地级市, 直辖市 or 县级市) of a pilot batch, by its current GB/T 2260 code."""
+
+    batch = models.ForeignKey(
+        PilotBatch, verbose_name=_("批次"), on_delete=models.CASCADE, related_name="cities"
+    )
+    region_code = models.CharField(_("行政区划代码"), max_length=6, validators=[validate_region_code])
+    name = models.CharField(_("城市"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("试点城市")
+        verbose_name_plural = _("试点城市")
+        ordering = ["batch", "region_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "region_code"], name="pilot_city_unique_per_batch")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("benchmarking:campaign_pilot_detail", args=[self.batch_id])
+
+
+class Training(models.Model):
+    """A training of the campaign (对标达标培训) held in a region, with the registered enterprises trained: "enterprises
+    trained" counts distinct enterprises, so each is a row of the registry, not a number typed per training."""
+
+    title = models.CharField(_("培训名称"), max_length=200)
+    region_code = models.CharField(
+        _("举办地行政区划代码"), max_length=6, db_index=True, validators=[validate_region_code]
+    )
+    held_on = models.DateField(_("举办日期"), db_index=True)
+    organiser = models.CharField(_("主办单位"), max_length=200)
+    participants = models.PositiveIntegerField(_("参训人数"), default=0)
+    enterprises = models.ManyToManyField(
+        "registry.Enterprise", verbose_name=_("参训企业"), related_name="benchmark_trainings", blank=True
+    )
+    note = models.TextField(_("说明"), blank=True)
+    is_demo = models.BooleanField(_("示例数据"), default=False)
+    created_by = models.ForeignKey(
+        "core.User",
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("对标达标培训")
+        verbose_name_plural = _("对标达标培训")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("benchmarking:campaign_training_edit", args=[self.pk])
+
+
+class RankingSource(models.TextChoices):
+    COMPUTED = "computed", _("按本平台数据计算")
+    IMPORTED = "imported", _("导入国家平台发布的排名")
+
+
+class RankingSnapshot(models.Model):
+    """The ranking of pilot cities on one day: computed from this platform's data over the cities of a pilot batch,
+    or imported from the table the national platform publishes. Snapshots of the same source, key, batch (and demo
+    flag) form a series; a city's movement is between consecutive snapshots of its series."""
+
+    as_of = models.DateField(_("排名日期"), db_index=True)
+    key = models.CharField(_("排名口径"), max_length=32)
+    source = models.CharField(_("来源"), max_length=16, choices=RankingSource.choices)
+    batch = models.ForeignKey(
+        PilotBatch,
+        verbose_name=_("试点城市批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="snapshots",
+    )
+    title = models.CharField(_("名称"), max_length=200, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    is_demo = models.BooleanField(_("示例数据"), default=False)
+    created_by = models.ForeignKey(
+        "core.User",
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("试点城市排名")
+        verbose_name_plural = _("试点城市排名")
+        ordering = ["-as_of", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "key", "batch", "is_demo", "as_of"],
+                condition=models.Q(batch__isnull=False),
+                name="ranking_snapshot_unique_day_batch",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "key", "is_demo", "as_of"],
+                condition=models.Q(batch__isnull=True),
+                name="ranking_snapshot_unique_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.key} {self.as_of:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('benchmarking:campaign')}?snapshot={self.pk}"
+
+    def series(self) -> models.QuerySet:
+        """The snapshots of this one's series (itself included), oldest first."""
+        return RankingSnapshot.objects.filter(
+            source=self.source, key=self.key, batch_id=self.batch_id, is_demo=self.is_demo
+        ).order_by("as_of", "id")
+
+
+class RankingRow(models.Model):
+    """One city's place in a ranking, with the figures it was ranked by (those the source gives)."""
+
+    snapshot = models.ForeignKey(
+        RankingSnapshot, verbose_name=_("排名"), on_delete=models.CASCADE, related_name="rows"
+    )
+    region_code = models.CharField(_("行政区划代码"), max_length=6, validators=[validate_region_code])
+    region_name = models.CharField(_("城市"), max_length=64, blank=True)
+    rank = models.PositiveIntegerField(_("排名"))
+    value = models.DecimalField(_("排名依据值"), max_digits=14, decimal_places=4, null=True, blank=True)
+    enterprises = models.PositiveIntegerField(_("参与对标企业数"), null=True, blank=True)
+    schemes = models.PositiveIntegerField(_("使用对标方案数"), null=True, blank=True)
+    results = models.PositiveIntegerField(_("对标结果数"), null=True, blank=True)
+    verified = models.PositiveIntegerField(_("达标验证数"), null=True, blank=True)
+    trainings = models.PositiveIntegerField(_("培训场次"), null=True, blank=True)
+    trained = models.PositiveIntegerField(_("培训企业数"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("试点城市排名行")
+        verbose_name_plural = _("试点城市排名行")
+        ordering = ["snapshot", "rank", "region_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "region_code"], name="ranking_row_unique_city")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank} {self.region_code} {self.region_name}"
+
+    def get_absolute_url(self) -> str:
+        return self.snapshot.get_absolute_url()
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.rank is not None and self.rank < 1:
+            raise ValidationError({"rank": _("排名应为不小于 1 的整数")})
+
+    # The snapshot's columns, as the import file shows them on every row.
+    @property
+    def as_of(self):
+        return self.snapshot.as_of if self.snapshot_id else None

@@ -93,3 +93,34 @@ def _result_rule(prefix: str = "") -> ScopeRule:
 
 register(BenchmarkResult, _result_rule())
 register(ResultItem, _result_rule("result__"))
+
+
+# --- the campaign (对标达标 statistics and rankings, docs/campaign.md) ---------------------------------------------
+# Pilot batches and rankings are comparative by nature (a city's rank means nothing without the others) and hold
+# only published figures, so every regulator reads them whole, whatever its jurisdiction; regulators and the
+# administrator record batches, take snapshots and import the national table; only the administrator deletes a
+# batch or a ranking.
+# Trainings are a bureau's own work: a regulator reads and records those held in its jurisdiction.
+from .models import PilotBatch, PilotCity, RankingRow, RankingSnapshot, Training  # noqa: E402
+
+CAMPAIGN_READERS = {Role.REGULATOR: ALL, Role.ADMIN: ALL}
+for _model in (PilotBatch, PilotCity, RankingSnapshot, RankingRow):
+    register(
+        _model,
+        ScopeRule(
+            grants={
+                Action.VIEW: CAMPAIGN_READERS,
+                Action.ADD: CAMPAIGN_READERS,
+                Action.CHANGE: CAMPAIGN_READERS,
+                # a mistyped city is taken out of its batch by whoever records batches
+                Action.DELETE: CAMPAIGN_READERS if _model is PilotCity else {Role.ADMIN: ALL},
+            }
+        ),
+    )
+_TRAINERS = {Role.REGULATOR: JUR, Role.ADMIN: ALL}
+register(
+    Training,
+    ScopeRule(
+        grants={action: _TRAINERS for action in (Action.VIEW, Action.ADD, Action.CHANGE, Action.DELETE)}
+    ),
+)

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import api, views
+from . import api, campaign_urls, views
 
 app_name = "benchmarking"
 
@@ -81,4 +81,5 @@ urlpatterns = [
     path("benchmarking/items/<int:pk>/evidence/", views.EvidenceFile.as_view(), name="item_evidence"),
     path("api/v1/benchmarking/counts/", api.CountsView.as_view(), name="counts-api"),
     *router.urls,
+    *campaign_urls.urlpatterns,  # the campaign: statistics, rankings, trainings, pilot batches
 ]

@@ -94,6 +94,9 @@ def navigation_for(user) -> list[NavItem]:
     from nqihub.benchmarking.views import nav_items as benchmarking_nav_items
 
     items.extend(benchmarking_nav_items(user))
+    from nqihub.benchmarking.campaign_views import nav_items as campaign_nav_items
+
+    items.extend(campaign_nav_items(user))
     if reach(user, Enterprise, Action.ADD) is not None:
         items.append(NavItem(_("数据导入"), reverse("imports:session_list")))
     if reach(user, AuditEvent, Action.VIEW) is not None:

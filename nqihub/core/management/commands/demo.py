@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, city, county, enterprises, **options):
         load_reference_data()
-        from nqihub.benchmarking.demo import build_benchmarking
+        from nqihub.benchmarking.demo import build_benchmarking, build_campaign
         from nqihub.demo.review import build_reviews, review_counts
         from nqihub.demo.standards import build_disclosures, demo_counts
         from nqihub.forerunner.demo import build_forerunner
@@ -28,6 +28,7 @@ class Command(BaseCommand):
             reviews = build_reviews(city, county)
             build_forerunner(city, self.stdout.write)
             build_benchmarking()
+            build_campaign(city)
         self.stdout.write(f"示例城市 {city}:新建 " + ",".join(f"{k} {v}" for k, v in counts.items()))
         self.stdout.write(
             "示例标准声明:新建 "
