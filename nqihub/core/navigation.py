@@ -97,7 +97,9 @@ def navigation_for(user) -> list[NavItem]:
     from nqihub.benchmarking.campaign_views import nav_items as campaign_nav_items
 
     items.extend(campaign_nav_items(user))
-    if reach(user, Enterprise, Action.ADD) is not None:
+    from nqihub.imports.views import importable_kinds
+
+    if importable_kinds(user):  # an expert imports the advanced-standard database
         items.append(NavItem(_("数据导入"), reverse("imports:session_list")))
     if reach(user, AuditEvent, Action.VIEW) is not None:
         items.append(NavItem(_("审计日志"), reverse("core:audit_log")))

@@ -73,6 +73,16 @@ class ImportSession(models.Model):
         return reverse("imports:session_detail", args=[self.pk])
 
     @property
+    def kind_label(self) -> str:
+        """What was imported, also for the kinds apps register (the field's choices list only the registry's)."""
+        from .columns import spec_for
+
+        try:
+            return spec_for(self.kind).verbose_name
+        except LookupError:
+            return self.get_kind_display()
+
+    @property
     def format_label(self) -> str:
         return f"{self.file_format.upper()} · {self.encoding}" if self.encoding else self.file_format.upper()
 

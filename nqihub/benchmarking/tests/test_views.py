@@ -233,6 +233,8 @@ def test_an_expert_imports_the_database_through_the_import_pages(world, client, 
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "要求无法解析" in page
+    assert "国际先进标准指标" in page  # the kind by name, not its slug
+    assert f'href="{reverse("imports:session_list")}"' in page  # the menu offers the imports to an expert
     session_url = response["Location"]
     commit = session_url.rstrip("/") + "/commit/"
     assert client.post(commit).status_code == 302
