@@ -35,3 +35,45 @@ def test_validation_messages_are_translated(world, client):
 def test_the_home_page_offers_public_search_without_javascript(client, db):
     html = client.get(reverse("core:home")).content.decode()
     assert f'action="{reverse("search:search")}"' in html and 'name="q"' in html
+
+
+def test_every_source_string_has_an_english_translation(tmp_path, monkeypatch, settings):
+    """makemessages over the sources into a copy of the catalogue: nothing may come out untranslated or fuzzy
+    (a new Chinese string without its English would show Chinese on the English pages)."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    catalogue = Path(settings.BASE_DIR) / "nqihub" / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    copy = tmp_path / "en" / "LC_MESSAGES" / "django.po"
+    copy.parent.mkdir(parents=True)
+    shutil.copy(catalogue, copy)
+    before = catalogue.stat().st_mtime_ns
+    settings.LOCALE_PATHS = [tmp_path]
+    monkeypatch.chdir(settings.BASE_DIR)
+    call_command(
+        "makemessages",
+        locale=["en"],
+        # nqihub/locale is ignored so that makemessages does not adopt it as an output directory: it writes into
+        # the copy in LOCALE_PATHS only and never touches the repository's catalogue
+        ignore_patterns=[".venv", "bench", "test-results", "var", "node_modules", "nqihub/locale"],
+        verbosity=0,
+    )
+    untranslated = subprocess.run(
+        ["msgattrib", "--untranslated", "--no-obsolete", str(copy)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    fuzzy = subprocess.run(
+        ["msgattrib", "--only-fuzzy", "--no-obsolete", str(copy)], capture_output=True, text=True, check=True
+    ).stdout
+    assert catalogue.stat().st_mtime_ns == before, "the test rewrote the repository's catalogue"
+    missing = [line for line in untranslated.splitlines() if line.startswith("msgid ") and line != 'msgid ""']
+    guessed = [line for line in fuzzy.splitlines() if line.startswith("msgid ") and line != 'msgid ""']
+    assert not missing, f"{len(missing)} strings without English: {missing[:20]}"
+    assert not guessed, f"{len(guessed)} fuzzy (guessed) translations: {guessed[:20]}"
+    checked = subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(copy)], capture_output=True)
+    assert checked.returncode == 0, checked.stderr.decode()
