@@ -229,6 +229,17 @@ SPECTACULAR_SETTINGS = {
 # --- Background work: the database worker needs no broker (`nqihub db_worker`).
 TASKS = {"default": {"BACKEND": os.environ.get("NQIHUB_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
+# --- Cache: counters such as the objection rate limit. The default is each process's memory; several web
+# processes share counters only through a shared backend, e.g. NQIHUB_CACHE_BACKEND=
+# django.core.cache.backends.filebased.FileBasedCache with NQIHUB_CACHE_LOCATION=/var/lib/nqihub/cache (one
+# machine), or django.core.cache.backends.db.DatabaseCache with a table name (after `nqihub createcachetable`).
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("NQIHUB_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("NQIHUB_CACHE_LOCATION", "nqihub"),
+    }
+}
+
 # --- Domain configuration
 # Enterprise-standard number patterns per region prefix (DOMAIN.md §1: no national format).
 ENTERPRISE_STANDARD_PATTERNS: dict[str, str] = {}
@@ -243,6 +254,9 @@ BENCHMARK_RANKING_KEYS: dict = {}
 # JSON, e.g. {"version": "city-2027", "tiers": [{"level": "international_advanced", "classes": ["international"]},
 # {"level": "domestic_advanced", "classes": ["foreign_advanced", "domestic_advanced"]}]} (docs/benchmarking.md).
 BENCHMARK_LEVEL_RULES: dict = json.loads(os.environ.get("NQIHUB_BENCHMARK_LEVEL_RULES") or "{}")
+# Objections to a forerunner notice: at most this many per source (client address, or account) and notice, e.g.
+# "5/h", "20/d", "3/10m"; "0" switches the limit off (nqihub/forerunner/ratelimit.py).
+FORERUNNER_OBJECTION_RATE = os.environ.get("NQIHUB_FORERUNNER_OBJECTION_RATE", "5/h")
 
 LOGGING = {
     "version": 1,

@@ -5,8 +5,9 @@ published scheme of four core indicators and their tiers. Eight demo enterprises
 with varied values (the demo's other ceramics standards all declare the national limits, so they are never
 tiered), the city's regulator reviews them, and the evaluator ranks the category: the best five are shortlisted,
 three commit and pass a past notice onto the published list, a fourth is in an open notice (with a public
-objection, dismissed), the fifth has not committed yet. One listed enterprise then revises its standard below
-its tier and leaves the list again — the dynamic adjustment.
+objection, dismissed), the fifth has not committed yet. Then the dynamic adjustment: one listed enterprise revises
+its standard below its tier and leaves the list again; another revises it keeping its tiers, and its entry waits
+for the review of the revision (待复核) — the city's regulator (demo_city) reviewing it puts it back.
 """
 
 import datetime
@@ -271,15 +272,19 @@ def build_forerunner(city: str = "450300", say: Callable[[str], object] = print)
         services.resolve_objection(
             evaluator, objection, upheld=False, resolution="示例:经核实,样品型号与标准一致。"
         )
-    # Dynamic adjustment: the third listed enterprise revises its lead release below its tier.
-    third = ShortlistEntry.objects.get(pk=entries[2].pk)
-    if third.state == EntryState.LISTED:
-        actor = _staff(third.enterprise)
-        draft = disclosure_services.revise(actor, third.disclosure)
-        lead = draft.indicators.get(name="铅溶出量")
-        disclosure_services.update_indicator(actor, lead, {"requirement": "≤0.45"})
+    # Dynamic adjustment: the third listed enterprise revises its lead release below its tier (removed); the
+    # second raises its whiteness, keeping its tiers (待复核 until the revision is reviewed).
+    for position, indicator, requirement in ((2, "铅溶出量", "≤0.45"), (1, "白度", "≥83")):
+        listed = ShortlistEntry.objects.get(pk=entries[position].pk)
+        if listed.state != EntryState.LISTED:
+            continue
+        actor = _staff(listed.enterprise)
+        draft = disclosure_services.revise(actor, listed.disclosure)
+        disclosure_services.update_indicator(
+            actor, draft.indicators.get(name=indicator), {"requirement": requirement}
+        )
         disclosure_services.sign_commitment(
-            actor, draft, third.enterprise.legal_representative or "示例法人", "legal_representative"
+            actor, draft, listed.enterprise.legal_representative or "示例法人", "legal_representative"
         )
         disclosure_services.disclose(actor, draft)
     Disclosure.objects.filter(enterprise__is_demo=True, title=STANDARD_TITLE).update(is_demo=True)
@@ -296,7 +301,9 @@ def build_forerunner(city: str = "450300", say: Callable[[str], object] = print)
 def forerunner_counts() -> dict[str, int]:
     return {
         "schemes": EvaluationScheme.objects.filter(is_demo=True).count(),
-        "listed": ShortlistEntry.objects.filter(is_demo=True, state=EntryState.LISTED).count(),
+        "listed": ShortlistEntry.objects.filter(
+            is_demo=True, state=EntryState.LISTED, recheck_since__isnull=True
+        ).count(),
         "disclosures": Disclosure.objects.filter(
             is_demo=True, title=STANDARD_TITLE, state=DisclosureState.DISCLOSED
         ).count(),

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from operator import attrgetter
+from functools import partial
+from itertools import filterfalse
+from operator import add, attrgetter
 from typing import Any, Literal, NamedTuple
 
 from nqihub.engines.requirements import Requirement, compare_requirements, parse_requirement
@@ -42,6 +44,7 @@ __all__ = [
     "Value",
     "Weights",
     "build_indicators",
+    "bound_value",
     "by_indicator",
     "check_coverage",
     "check_scheme",
@@ -52,6 +55,7 @@ __all__ = [
     "rank_indicator",
     "select_shortlist",
     "tier_of",
+    "unit_converter",
 ]
 
 Direction = Literal["higher", "lower"]
@@ -481,18 +485,34 @@ def declared_value(parsed: Mapping[str, Any] | Requirement | None, indicator: Co
         if kind not in ("min", "range"):
             return None
         amount, inclusive = parsed.get("min"), parsed.get("min_inclusive")
+    return bound_value(amount, inclusive is False, parsed.get("unit"), indicator)
+
+
+def bound_value(amount: Any, strict: bool, unit: str | None, indicator: CoreIndicator) -> Value | None:
+    """A declared bound (a number in the unit symbol ``unit``; none: no unit) as a value of ``indicator``, in
+    its unit; None when there is no bound or its unit is unknown or of another dimension. The side of the
+    requirement that counts is `declared_value`'s choice (as stored: `IndicatorValue.upper` for a
+    lower-is-better indicator, ``lower`` for a higher-is-better one)."""
     if amount is None:
         return None
-    symbol = parsed.get("unit")
-    if symbol:
-        try:
-            source = parse_unit(symbol)
-        except UnitError:
+    if unit:
+        converter = unit_converter(unit, indicator)
+        if converter is None:
             return None
-        if source.dimension != indicator.unit.dimension:
-            return None
-        amount = _converter(source, indicator.unit)(float(amount))
-    return Value(float(amount), strict=inclusive is False)
+        return Value(converter(float(amount)), strict=strict)
+    return Value(float(amount), strict=strict)
+
+
+def unit_converter(unit: str, indicator: CoreIndicator) -> Callable[[float], float] | None:
+    """The conversion of an amount in the unit symbol ``unit`` into the indicator's unit; None when the unit is
+    unknown or of another dimension (such a bound is no value of the indicator)."""
+    try:
+        source = parse_unit(unit)
+    except UnitError:
+        return None
+    if source.dimension != indicator.unit.dimension:
+        return None
+    return _converter(source, indicator.unit)
 
 
 def _close(a: float, b: float) -> bool:
@@ -552,6 +572,9 @@ class IndicatorRanking:
         return sum(len(t.members) for t in self.tiers)
 
 
+_FAILING = -1  # the class of a value failing the national / industry requirement (its level is 0)
+
+
 def _sort_keys(keys: Iterable[Key]) -> tuple[Key, ...]:
     keys = list(keys)
     try:
@@ -564,55 +587,62 @@ def rank_indicator(
     indicator: CoreIndicator, values: Mapping[Key, Value | None], candidates: Iterable[Key] = ()
 ) -> IndicatorRanking:
     """Split the values of one core indicator into tiers; ``candidates`` adds keys that disclose no value."""
-    present = {key: value for key, value in values.items() if value is not None}
-    missing = _sort_keys({*candidates, *values} - set(present))
+    present = values if None not in values.values() else {k: v for k, v in values.items() if v is not None}
+    missing = _sort_keys(
+        {
+            *filterfalse(present.__contains__, candidates),
+            *(filterfalse(present.__contains__, values) if present is not values else ()),
+        }
+    )
     distinct = set(present.values())
     if len(distinct) <= 1:
         reason = "所有披露值相同,该指标不排名" if present else "没有可排名的披露值"
         return IndicatorRanking(indicator, False, reason, (), dict.fromkeys(present, 0), (), (), missing)
-    levels: dict[Key, int] = {}
-    by_level: dict[int, list[Key]] = {}
-    below: list[Key] = []
-    failing: list[Key] = []
     # Values repeat a lot (a category's standards copy each other), so each distinct value is tiered once.
-    level_of: dict[Value, int] = {}
-    failing_values: set[Value] = set()
-    for value in distinct:
-        if not meets_requirement(value, indicator):
-            failing_values.add(value)
-            level_of[value] = 0
-        else:
-            level_of[value] = tier_of(value, indicator)
+    level_of = {value: tier_of(value, indicator) for value in distinct}
+    levels = dict(zip(present.keys(), map(level_of.__getitem__, present.values()), strict=True))
+    # Each key into the list of its value's class: its tier level, 0 (below the lowest tier) or FAILING (the
+    # requirement); each list is then sorted (there is no order inside a tier but the keys').
+    class_of = {v: level if meets_requirement(v, indicator) else _FAILING for v, level in level_of.items()}
+    members: dict[int, list[Key]] = {c: [] for c in (_FAILING, 0, *(t.level for t in indicator.tiers))}
+    append = {value: members[c].append for value, c in class_of.items()}
     for key, value in present.items():
-        level = level_of[value]
-        levels[key] = level
-        if level:
-            by_level.setdefault(level, []).append(key)
-        elif value in failing_values:
-            failing.append(key)
-        else:
-            below.append(key)
-    tiers = tuple(
-        TierMembers(tier, _sort_keys(by_level.get(tier.level, ()))) for tier in reversed(indicator.tiers)
-    )
+        append[value](key)
+    tiers = tuple(TierMembers(tier, _sort_keys(members[tier.level])) for tier in reversed(indicator.tiers))
     return IndicatorRanking(
-        indicator, True, "", tiers, levels, _sort_keys(below), _sort_keys(failing), missing
+        indicator, True, "", tiers, levels, _sort_keys(members[0]), _sort_keys(members[_FAILING]), missing
     )
 
 
-@dataclass(slots=True)
-class CandidateScore:
+class _Score(NamedTuple):
     key: Key
     comprehensiveness: float  # 全面性, 0–1
     advancedness: float  # 先进性, 0–1
     conformity: float  # 规范性, 0–1
     score: float  # 0–100
-    levels: Mapping[Key, int] = field(default_factory=dict)  # core indicator key → level (0: not tiered)
-    tiered: bool | None = None  # tiered on at least one core indicator (derived from levels when not given)
+    levels: Mapping[Key, int]  # core indicator key → level (0: not tiered)
+    tiered: bool  # tiered on at least one core indicator
 
-    def __post_init__(self) -> None:
-        if self.tiered is None:
-            self.tiered = any(self.levels.values())
+
+class CandidateScore(_Score):
+    """The composite of one candidate: ``levels`` none when not given, ``tiered`` derived from them when not
+    given. A named tuple, as `Value` (a ranking makes one per candidate)."""
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        key: Key,
+        comprehensiveness: float,
+        advancedness: float,
+        conformity: float,
+        score: float,
+        levels: Mapping[Key, int] | None = None,
+        tiered: bool | None = None,
+    ) -> CandidateScore:
+        levels = {} if levels is None else levels
+        tiered = any(levels.values()) if tiered is None else tiered
+        return super().__new__(cls, key, comprehensiveness, advancedness, conformity, score, levels, tiered)
 
 
 @dataclass(frozen=True)
@@ -639,13 +669,14 @@ def rank(
     """Rank eligible candidates: ``values`` maps each core indicator key to the candidates' values (see
     `by_indicator` for values held per candidate), ``conformity`` each candidate to its 规范性 (1 for 符合, 0.5
     for 符合但有瑕疵); candidates are the keys of ``conformity``."""
-    candidates = list(conformity)
+    candidates = conformity.keys()
     empty: Mapping[Key, Value | None] = {}
+
+    def eligible(own: Mapping[Key, Value | None]) -> Mapping[Key, Value | None]:
+        return own if own.keys() <= candidates else {c: v for c, v in own.items() if c in conformity}
+
     rankings = tuple(
-        rank_indicator(
-            ind, {c: v for c, v in values.get(ind.key, empty).items() if c in conformity}, candidates
-        )
-        for ind in indicators
+        rank_indicator(ind, eligible(values.get(ind.key, empty)), candidates) for ind in indicators
     )
     ranked_weight = sum(r.indicator.weight for r in rankings if r.ranked)
     # Per indicator: its key, its levels, and what one level is worth in 先进性 (0 when it is not ranked).
@@ -665,34 +696,32 @@ def rank(
     level_maps = [indicator_levels for _key, indicator_levels, _worth in parts]
     # Candidates with the same levels and 规范性 score the same: each combination is computed once (a category
     # of 100 000 standards has a few hundred), and its levels mapping is shared (read it, never change it).
+    keys = _sort_keys(candidates)
+    columns = [list(map(m.get, keys)) for m in level_maps]  # None: no value disclosed for the indicator
+    signatures = list(zip(*columns, map(conformity.__getitem__, keys), strict=True))
     combinations: dict[tuple, tuple] = {}
-    scores = []
-    for c in _sort_keys(candidates):
-        signature = (*[m.get(c) for m in level_maps], conformity[c])
-        found = combinations.get(signature)
-        if found is None:
-            disclosed = 0
-            levels = {}
-            advanced = 0.0
-            for (key, _levels, worth), level in zip(parts, signature, strict=False):
-                if level is None:  # no value disclosed for this indicator
-                    levels[key] = 0
-                    continue
-                disclosed += 1
-                levels[key] = level
-                advanced += level * worth
-            comprehensive = disclosed / n_core
-            conform = float(conformity[c])
-            score = round(w_comp * comprehensive + w_adv * advanced + w_conf * conform, 6)
-            found = combinations[signature] = (
-                comprehensive,
-                advanced,
-                conform,
-                score,
-                levels,
-                any(levels.values()),
-            )
-        scores.append(CandidateScore(c, *found))
+    for signature in dict.fromkeys(signatures):
+        disclosed = 0
+        levels = {}
+        advanced = 0.0
+        for (key, _levels, worth), level in zip(parts, signature, strict=False):
+            if level is None:  # no value disclosed for this indicator
+                levels[key] = 0
+                continue
+            disclosed += 1
+            levels[key] = level
+            advanced += level * worth
+        comprehensive = disclosed / n_core
+        conform = float(signature[-1])
+        score = round(w_comp * comprehensive + w_adv * advanced + w_conf * conform, 6)
+        combinations[signature] = (comprehensive, advanced, conform, score, levels, any(levels.values()))
+    # One score per candidate, 100 000 of them: (key,) + its combination, made a CandidateScore in C.
+    scores = list(
+        map(
+            partial(tuple.__new__, CandidateScore),
+            map(add, zip(keys), map(combinations.__getitem__, signatures)),
+        )
+    )
     # Stable: equal scores stay in key order.
     scores.sort(key=attrgetter("score"), reverse=True)
     return Ranking(rankings, tuple(scores))
@@ -707,7 +736,7 @@ def select_shortlist(
     if problems:
         raise ValueError(problems[0].message_en)
     # A stable sort by score: candidates of equal score keep the order given (rank() gives them by key).
-    pool = sorted((s for s in scores if s.tiered), key=attrgetter("score"), reverse=True)
+    pool = sorted(filter(attrgetter("tiered"), scores), key=attrgetter("score"), reverse=True)
     if threshold is not None:
         return [s.key for s in pool if s.score >= threshold - 1e-9]
     if len(pool) <= top_n:

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from nqihub.imports.services import _xlsx
 
@@ -26,7 +27,13 @@ def ranking_rows(run: RankingRun):
     for i in indicators:
         unit = f"({i['unit']})" if i["unit"] else ""
         headers += [f"{i['name']}{unit}", _("%(n)s档位") % {"n": i["name"]}]
-    headers += [_("全面性"), _("先进性"), _("规范性"), _("综合得分"), _("入围")]
+    headers += [
+        _("全面性"),
+        _("先进性"),
+        pgettext("forerunner composite", "规范性"),
+        _("综合得分"),
+        _("入围"),
+    ]
 
     def rows():
         for e in composite(run).iterator(chunk_size=2000):
@@ -72,6 +79,22 @@ def ranking_filename(run: RankingRun) -> str:
     return f"领跑者排行-{run.scheme.title}-{timezone.localtime(run.computed_at):%Y%m%d%H%M}.xlsx"
 
 
+def _state_text(entry) -> str:
+    """The state as the list page shows it: 已过有效期 from the dates, 待复核 after an unreviewed revision."""
+    text = entry.shown_state_display
+    if entry.pending_recheck and entry.shown_state != "expired":
+        text = _("%(s)s(待复核)") % {"s": text}
+    return text
+
+
+def _note(entry) -> str:
+    if entry.shown_state == "listed":
+        if entry.pending_recheck:
+            return _("标准已修订为版本 %(v)d,修订版本尚未经过审查") % {"v": entry.disclosure.version}
+        return ""
+    return entry.reason
+
+
 def list_rows(listing: ForerunnerList):
     headers = [
         _("企业"),
@@ -81,7 +104,7 @@ def list_rows(listing: ForerunnerList):
         _("状态"),
         _("列入时间"),
         _("有效期至"),
-        _("移出原因"),
+        _("原因说明"),
     ]
     rows = (
         [
@@ -89,10 +112,10 @@ def list_rows(listing: ForerunnerList):
             e.disclosure.standard_number,
             e.disclosure.title,
             f"{e.score:.2f}",
-            e.get_state_display(),
+            _state_text(e),
             timezone.localtime(e.listed_at).strftime("%Y-%m-%d") if e.listed_at else "",
             e.valid_until.isoformat() if e.valid_until else "",
-            e.reason if e.state != "listed" else "",
+            _note(e),
         ]
         for e in list_entries(listing)
     )

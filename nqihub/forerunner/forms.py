@@ -135,9 +135,14 @@ class UploadForm(StyledForm):
         }
 
 
+# A browser's date input takes and sends ISO dates only; the Chinese locale's input format (2026/11/22) would
+# leave it empty.
+ISO_DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
 class NoticeForm(StyledForm):
-    starts_on = forms.DateField(label=_("公示开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("公示截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("公示开始日期"), widget=ISO_DATE)
+    ends_on = forms.DateField(label=_("公示截止日期"), widget=ISO_DATE)
 
 
 class ObjectionForm(StyledForm):

@@ -5,13 +5,15 @@ of kind 标准化 or 认证认可) files an `EvaluationScheme` (评估方案) fo
 创新 `SchemeIndicator`s; core indicators carry tier bounds. A `RankingRun` ranks every disclosed standard of the
 category (`RankingEntry` per candidate); the shortlisted ones become `ShortlistEntry`s that move through
 commitment (`EntryDocument`s) → public notice (`Notice`, with `Objection`s) → the published `ForerunnerList`,
-valid for a period, and leave it again when their standard is abolished or revised below its tier.
+valid for a period (then 已过有效期, by `nqihub forerunner-expire`), and leave it again when their standard is
+abolished, revised below its tier or reviewed 不符合; a revision not yet reviewed holds the entry 待复核.
 """
 
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class KeyArea(models.Model):
@@ -219,7 +221,7 @@ class RankingEntry(models.Model):
     levels = models.JSONField(_("档位"), default=dict)  # core indicator id → tier level (0: not tiered)
     comprehensiveness = models.FloatField(_("全面性"), default=0)
     advancedness = models.FloatField(_("先进性"), default=0)
-    conformity = models.FloatField(_("规范性"), default=0)
+    conformity = models.FloatField(pgettext_lazy("forerunner composite", "规范性"), default=0)
     score = models.FloatField(_("综合得分"), default=0, db_index=True)
     position = models.PositiveIntegerField(_("综合排序"), null=True, blank=True)
     shortlisted = models.BooleanField(_("入围"), default=False)
@@ -242,6 +244,7 @@ class EntryState(models.TextChoices):
     LISTED = "listed", _("已列入领跑者名单")
     REJECTED = "rejected", _("未通过")
     REMOVED = "removed", _("已移出")
+    EXPIRED = "expired", _("已过有效期")
 
 
 ACTIVE_STATES = (
@@ -257,6 +260,7 @@ PUBLIC_STATES = (
     EntryState.LISTED,
     EntryState.REJECTED,
     EntryState.REMOVED,
+    EntryState.EXPIRED,
 )
 
 
@@ -305,6 +309,8 @@ class ForerunnerList(models.Model):
     published_by = models.ForeignKey(
         "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set by `services.expire_lists` (the daily `nqihub forerunner-expire`) once the validity is over.
+    expired_at = models.DateTimeField(_("到期处理时间"), null=True, blank=True)
     is_demo = models.BooleanField(_("示例数据"), default=False)
 
     class Meta:
@@ -319,8 +325,9 @@ class ForerunnerList(models.Model):
         return reverse("forerunner:list_detail", args=[self.pk])
 
     def is_valid_on(self, day=None) -> bool:
+        """Within its validity; computed from the dates, so it holds before the expiry command has run too."""
         day = day or timezone.localdate()
-        return self.valid_from <= day <= self.valid_until
+        return self.expired_at is None and self.valid_from <= day <= self.valid_until
 
 
 class ShortlistEntry(models.Model):
@@ -365,6 +372,9 @@ class ShortlistEntry(models.Model):
     )
     listed_at = models.DateTimeField(_("列入名单时间"), null=True, blank=True)
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    # Set when the standard was revised and the revision has no review yet (待复核): the entry keeps its state
+    # but does not count as listed, and goes into no notice or list, until a review of the revision decides.
+    recheck_since = models.DateTimeField(_("待复核起始时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("移出/未通过时间"), null=True, blank=True)
     reason = models.TextField(_("原因"), blank=True)
     is_demo = models.BooleanField(_("示例数据"), default=False)
@@ -387,12 +397,29 @@ class ShortlistEntry(models.Model):
 
     @property
     def is_current(self) -> bool:
-        """Listed and within the list's validity."""
-        return (
-            self.state == EntryState.LISTED
-            and self.valid_until is not None
-            and timezone.localdate() <= self.valid_until
-        )
+        """Listed, within the list's validity and not waiting for the review of a revision."""
+        return self.state_on() == EntryState.LISTED and not self.pending_recheck
+
+    @property
+    def pending_recheck(self) -> bool:
+        """待复核: its standard was revised and the revision is not reviewed yet."""
+        return self.recheck_since is not None
+
+    def state_on(self, day=None) -> str:
+        """The state as of `day`: a listed entry past its validity is 已过有效期 even before the expiry command
+        (`nqihub forerunner-expire`) has stored that."""
+        day = day or timezone.localdate()
+        if self.state == EntryState.LISTED and self.valid_until is not None and day > self.valid_until:
+            return EntryState.EXPIRED
+        return self.state
+
+    @property
+    def shown_state(self) -> str:
+        return self.state_on()
+
+    @property
+    def shown_state_display(self) -> str:
+        return str(EntryState(self.state_on()).label)
 
 
 class DocumentKind(models.TextChoices):

@@ -9,7 +9,12 @@ is one. The flow:
     → enterprise: upload_document (承诺书 + 证明材料) → submit_commitment
     → evaluator: start_notice (committed entries only) → anyone: file_objection → resolve_objection
     → close_notice → publish_list (valid for the scheme's validity months)
-    → recheck_listed(disclosure): an entry leaves when its standard is abolished or revised below its tier.
+    → expire_lists (daily, `nqihub forerunner-expire`): listed entries past the validity become 已过有效期
+    → recheck_listed(disclosure): an entry leaves when its standard is abolished or revised below its tier; a
+      revision that keeps its tiers is followed but waits for its review (待复核)
+    → recheck_reviewed(review): a review of the standard decides — 不符合 (or a C2 finding) removes the entry,
+      otherwise a 待复核 entry counts again.
+Objections from the public are rate-limited per client address and notice (nqihub.forerunner.ratelimit).
 """
 
 import calendar
@@ -17,22 +22,25 @@ import datetime
 import json
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from itertools import filterfalse, islice, repeat
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import CharField, Exists, OuterRef, Subquery, TextField
+from django.db.models import Exists, F, OuterRef, StringAgg, Subquery, TextField
 from django.db.models import Value as V
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nqihub.core.audit import record_event, snapshot
+from nqihub.core.context import current as request_context
 from nqihub.core.models import Industry
 from nqihub.core.records import EditConflict, fold_input
 from nqihub.core.scoping import Action, can
@@ -43,9 +51,9 @@ from nqihub.registry.models import InstitutionKind
 from nqihub.review.alignment import confirmed_pairs
 from nqihub.review.models import Finding, LimitRequirement, Outcome, Review, Severity
 from nqihub.standards import documents
-from nqihub.standards.models import Disclosure, DisclosureState, Indicator, Product, StandardFamily
+from nqihub.standards.models import Disclosure, DisclosureState, IndicatorValue, Product, StandardFamily
 
-from . import engine
+from . import engine, ratelimit
 from .models import (
     ACTIVE_STATES,
     DocumentKind,
@@ -450,8 +458,7 @@ def publish_scheme(actor, scheme: EvaluationScheme) -> EvaluationScheme:
 # --- ranking -------------------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class Candidate:
+class Candidate(NamedTuple):  # a ranking makes one per standard of the category
     disclosure_id: int
     exclusion: str = ""  # why it cannot enter the ranking; empty when it can
     conformity: float = 0.0
@@ -472,35 +479,88 @@ class ComputedRanking:
 
 def category_disclosures(scheme: EvaluationScheme):
     """Every disclosed (现行有效) standard with a product in the scheme's category: the candidates."""
-    return Disclosure.objects.filter(state=DisclosureState.DISCLOSED).filter(
-        Exists(Product.objects.filter(disclosure=OuterRef("pk"), category_code=scheme.category_code))
+    return Disclosure.objects.filter(
+        state=DisclosureState.DISCLOSED,
+        pk__in=Product.objects.filter(category_code=scheme.category_code).values("disclosure_id"),
     )
 
 
-def candidate_pool(scheme: EvaluationScheme):
-    """The candidates with their latest review as "outcome:id" (`review.services.latest_review` order) — one
-    correlated subquery instead of one per column."""
-    latest = (
-        Review.objects.filter(disclosure=OuterRef("pk"))
-        .order_by("-created_at", "-id")
-        .annotate(tag=Concat("outcome", V(":"), Cast("id", CharField())))
+def _ids(text: str | None) -> list[int]:
+    """The ids a grouped query aggregated as "1,5,9", decoded by `str.split` and `int` without a Python step each."""
+    return list(map(int, text.split(","))) if text else []
+
+
+def _latest_review(disclosure: str = "pk"):
+    """The reviews of the outer query's disclosure, latest first (`review.services.latest_review` order)."""
+    return Review.objects.filter(disclosure=OuterRef(disclosure)).order_by("-created_at", "-id")
+
+
+def candidate_groups(scheme: EvaluationScheme):
+    """The candidates grouped by what decides their entry but the C2 check — the family of the standard and the
+    outcome of its latest review — each group with its disclosures' ids ("1,5,9"): one query, a few rows."""
+    return (
+        category_disclosures(scheme)
+        .annotate(
+            standard_family=F("catalogue_standard__family"),
+            latest_outcome=Subquery(_latest_review().values("outcome")[:1]),
+        )
+        .values("standard_family", "latest_outcome")
+        .annotate(ids=StringAgg(Cast("pk", TextField()), delimiter=V(",")))
+        .values_list("standard_family", "latest_outcome", "ids")
+        .order_by()
     )
-    return category_disclosures(scheme).annotate(latest_review=Subquery(latest.values("tag")[:1]))
 
 
-def reference_findings(scheme: EvaluationScheme) -> set[int]:
-    """The reviews of the category's disclosed standards that found a normative reference not current (C2)."""
+def stale_reference_candidates(scheme: EvaluationScheme) -> set[int]:
+    """The candidates whose latest review found a normative reference not current (C2, not merely a hint)."""
+    in_category = Product.objects.filter(
+        disclosure=OuterRef("review__disclosure_id"), category_code=scheme.category_code
+    )
     return set(
         Finding.objects.filter(check_id="C2", review__disclosure__state=DisclosureState.DISCLOSED)
         .exclude(severity=Severity.INFO)
-        .filter(
-            Exists(
-                Product.objects.filter(
-                    disclosure=OuterRef("review__disclosure_id"), category_code=scheme.category_code
-                )
-            )
-        )
-        .values_list("review_id", flat=True)
+        .filter(Exists(in_category))
+        .filter(review_id=Subquery(_latest_review("review__disclosure_id").values("pk")[:1]))
+        .values_list("review__disclosure_id", flat=True)
+    )
+
+
+def value_names(scheme: EvaluationScheme) -> list[str]:
+    """The distinct indicator names with a numeric bound among the category's standards in force, in name order.
+    Found by stepping through the `indicatorvalue_ranking` index from one name to the next (a loose index scan:
+    one look-up per distinct name) rather than reading all of the category's rows, as DISTINCT would."""
+    meta = IndicatorValue._meta
+    quote = connection.ops.quote_name
+    table, category, name = (
+        quote(meta.db_table),
+        quote(meta.get_field("category_code").column),
+        quote(meta.get_field("name").column),
+    )
+    sql = (
+        f"WITH RECURSIVE found (name) AS ("
+        f"SELECT MIN({name}) FROM {table} WHERE {category} = %s "
+        f"UNION ALL SELECT (SELECT MIN(v.{name}) FROM {table} v WHERE v.{category} = %s AND v.{name} > found.name) "
+        f"FROM found WHERE found.name IS NOT NULL"
+        f") SELECT name FROM found WHERE name IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [scheme.category_code, scheme.category_code])
+        return [found for (found,) in cursor.fetchall()]
+
+
+VALUE_COLUMNS = ("name", "unit", "upper", "upper_strict", "lower", "lower_strict")
+
+
+def value_groups(scheme: EvaluationScheme, names: list[str]):
+    """The bounds the category's standards in force declare for these indicator names, grouped by the bounds
+    (a category's standards repeat a few values), each group with its disclosures' ids ("1,5,9"): one narrow
+    query that the `indicatorvalue_ranking` index answers alone."""
+    return (
+        IndicatorValue.objects.filter(category_code=scheme.category_code, name__in=names)
+        .values(*VALUE_COLUMNS)
+        .annotate(ids=StringAgg(Cast("disclosure_id", TextField()), delimiter=V(",")))
+        .values_list(*VALUE_COLUMNS, "ids")
+        .order_by()
     )
 
 
@@ -531,41 +591,6 @@ def _matched_names(names: list[str], indicators: list[engine.CoreIndicator]) -> 
     return found
 
 
-_PARSED_KEYS = ("kind", "min", "max", "min_inclusive", "max_inclusive", "unit")
-
-
-def _parsed_rows(indicators) -> Iterator[tuple[int, str, Any]]:
-    """(disclosure id, name, parsed requirement in a hashable form) of indicator rows, read without decoding the
-    JSON of every row — which was most of a ranking's time. PostgreSQL extracts the few keys the ranking needs
-    (its ->> is fast); SQLite hands over the JSON text (its json_extract is slow), decoded once per distinct text."""
-    if connection.vendor == "postgresql":
-        fields = {f"p_{k}": KT(f"parsed__{k}") for k in _PARSED_KEYS}
-        rows = indicators.annotate(**fields).values_list("disclosure_id", "name", *fields)
-        for disclosure_id, name, *parts in rows.iterator(chunk_size=5000):
-            yield disclosure_id, name, tuple(parts)
-        return
-    rows = indicators.annotate(parsed_text=Cast("parsed", TextField())).values_list(
-        "disclosure_id", "name", "parsed_text"
-    )
-    for disclosure_id, name, text in rows.iterator(chunk_size=5000):
-        yield disclosure_id, name, text or None
-
-
-def _flag(value) -> bool | None:
-    if value is None:
-        return None
-    return value in (True, 1, "true", "1")
-
-
-def _parsed_dict(parsed) -> dict[str, Any] | None:
-    """The parsed requirement as `engine.declared_value` reads it, from either form `_parsed_rows` yields."""
-    if isinstance(parsed, str):
-        return json.loads(parsed)
-    data = dict(zip(_PARSED_KEYS, parsed, strict=True))
-    data["min_inclusive"], data["max_inclusive"] = _flag(data["min_inclusive"]), _flag(data["max_inclusive"])
-    return data
-
-
 def _worse(a: engine.Value, b: engine.Value, direction: str) -> engine.Value:
     if direction == "lower":
         return a if (a.amount, a.strict is False) >= (b.amount, b.strict is False) else b
@@ -587,44 +612,10 @@ def compute_ranking(scheme: EvaluationScheme) -> ComputedRanking:
 def _compute_ranking(
     scheme: EvaluationScheme, indicators: list[engine.CoreIndicator], started: float
 ) -> ComputedRanking:
-    pool = candidate_pool(scheme)
-    stale_references = reference_findings(scheme)
-    rows = pool.values_list("pk", "catalogue_standard__family", "latest_review").order_by("pk")
-    candidates: dict[int, Candidate] = {}
-    reasons: dict[tuple, str] = {}  # a few distinct reasons, translated once
-    for pk, family, latest in rows.iterator(chunk_size=5000):
-        outcome, _sep, review_id = (latest or "").partition(":")
-        c2 = bool(review_id) and int(review_id) in stale_references
-        why = (family in BASELINE_FAMILIES, outcome, c2)
-        if why not in reasons:
-            reasons[why] = exclusion_reason(family or "", outcome or None, c2)
-        candidates[pk] = Candidate(pk, reasons[why], engine.CONFORMITY.get(outcome, 0.0))
+    candidates = _candidates(scheme)
+    eligible = {c.disclosure_id: c.conformity for c in candidates if not c.exclusion}
     read_candidates = time.perf_counter()
-    # The candidates' ids as a subquery: the database builds the set once instead of joining every indicator row.
-    ids = category_disclosures(scheme).values("pk")
-    in_pool = Indicator.objects.filter(disclosure_id__in=ids).order_by()
-    names = list(in_pool.values_list("name", flat=True).distinct())
-    matched = _matched_names(names, indicators)
-    by_key = {str(i.key): i for i in indicators}
-    eligible = {pk: c.conformity for pk, c in candidates.items() if not c.exclusion}
-    values: dict[str, dict[int, engine.Value]] = {key: {} for key in by_key}
-    if matched:
-        decoded: dict[tuple, engine.Value | None] = {}
-        for disclosure_id, name, parsed in _parsed_rows(in_pool.filter(name__in=list(matched))):
-            if disclosure_id not in eligible or parsed is None:
-                continue
-            key = matched[name]
-            # A category's standards repeat the same few values: each distinct one is converted once.
-            try:
-                value = decoded[key, parsed]
-            except KeyError:
-                value = decoded[key, parsed] = engine.declared_value(_parsed_dict(parsed), by_key[key])
-            if value is None:
-                continue
-            # Two rows for one indicator (e.g. per product type): the standard is held to its weaker value.
-            bucket = values[key]
-            known = bucket.get(disclosure_id)
-            bucket[disclosure_id] = value if known is None else _worse(known, value, by_key[key].direction)
+    values = _values(scheme, indicators, eligible)
     read_values = time.perf_counter()
     result = engine.rank(indicators, values, eligible, scheme_weights(scheme))
     threshold = float(scheme.threshold) if scheme.threshold is not None else None
@@ -635,9 +626,64 @@ def _compute_ranking(
         "values": read_values - read_candidates,
         "engine": done - read_values,
     }
-    return ComputedRanking(
-        scheme, indicators, list(candidates.values()), values, result, shortlist, done - started, timings
-    )
+    return ComputedRanking(scheme, indicators, candidates, values, result, shortlist, done - started, timings)
+
+
+def _candidates(scheme: EvaluationScheme) -> list[Candidate]:
+    """Every candidate with the reason it cannot enter the ranking ("" when it can), by disclosure id. The
+    database groups them by family and latest outcome; each group's reason is decided once and handed to its
+    members without a Python step per candidate."""
+    stale = stale_reference_candidates(scheme)
+    make = partial(tuple.__new__, Candidate)
+    candidates: list[Candidate] = []
+    for family, outcome, ids in candidate_groups(scheme):
+        members = _ids(ids)
+        conformity = engine.CONFORMITY.get(outcome, 0.0)
+        flagged = stale.intersection(members)
+        if flagged:
+            why = exclusion_reason(family or "", outcome, True)
+            candidates.extend(map(make, zip(flagged, repeat(why), repeat(conformity))))
+            members = filterfalse(flagged.__contains__, members)
+        why = exclusion_reason(family or "", outcome, False)
+        candidates.extend(map(make, zip(members, repeat(why), repeat(conformity))))
+    candidates.sort(key=itemgetter(0))
+    return candidates
+
+
+def _values(
+    scheme: EvaluationScheme, indicators: list[engine.CoreIndicator], eligible: Mapping[int, float]
+) -> dict[str, dict[int, engine.Value]]:
+    """Core indicator key → eligible disclosure id → its declared value (`engine.declared_value`), from the
+    indicator-value table: the disclosed names matched once each, then one grouped query; each distinct bound
+    is converted once and handed to all of its disclosures at once."""
+    by_key = {str(i.key): i for i in indicators}
+    declared: dict[str, list[tuple[engine.Value, list[int]]]] = {key: [] for key in by_key}
+    matched = _matched_names(value_names(scheme), indicators)
+    if matched:
+        for name, unit, upper, upper_strict, lower, lower_strict, ids in value_groups(scheme, list(matched)):
+            indicator = by_key[matched[name]]
+            if indicator.direction == "lower":
+                value = engine.bound_value(upper, bool(upper_strict), unit, indicator)
+            else:
+                value = engine.bound_value(lower, bool(lower_strict), unit, indicator)
+            if value is not None:
+                declared[matched[name]].append((value, _ids(ids)))
+    values: dict[str, dict[int, engine.Value]] = {}
+    for key, groups in declared.items():
+        bucket: dict[int, engine.Value] = {}
+        for value, members in groups:
+            bucket.update(dict.fromkeys(members, value))
+        if len(bucket) < sum(len(members) for _value, members in groups):
+            # A standard with two rows for one indicator (e.g. per product type) is held to its weaker value.
+            direction, bucket = by_key[key].direction, {}
+            for value, members in groups:
+                for disclosure_id in members:
+                    known = bucket.get(disclosure_id)
+                    bucket[disclosure_id] = value if known is None else _worse(known, value, direction)
+        for disclosure_id in bucket.keys() - eligible.keys():  # excluded from the ranking
+            del bucket[disclosure_id]
+        values[key] = bucket
+    return values
 
 
 def _indicator_summary(computed: ComputedRanking) -> list[dict[str, Any]]:
@@ -675,43 +721,94 @@ def _indicator_summary(computed: ComputedRanking) -> list[dict[str, Any]]:
     return summary
 
 
-def insert_rows(model, rows: list[dict[str, Any]], batch: int = 2000) -> None:
-    """Insert plain rows with executemany: `bulk_create` spends ~100 µs of Python per row building model
-    instances and SQL, which for the 100 000 entries of a ranking was ten seconds. JSON fields are encoded here."""
-    if not rows:
-        return
-    fields = [model._meta.get_field(name.removesuffix("_id")) for name in rows[0]]
-    json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
-    postgres = connection.vendor == "postgresql"
-    placeholders = ", ".join(
-        "CAST(%s AS jsonb)" if postgres and f.attname in json_fields else "%s" for f in fields
-    )
+def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence[Any]], batch: int = 2000) -> None:
+    """Insert plain rows (tuples in the order of ``fields``; JSON fields as JSON text) with COPY on PostgreSQL and
+    executemany elsewhere: `bulk_create` spends ~100 µs of Python per row building model instances and SQL,
+    which for the 100 000 entries of a ranking was ten seconds."""
+    columns = [model._meta.get_field(name.removesuffix("_id")).column for name in fields]
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({placeholders})"
-    )
-    names = [f.attname for f in fields]
-    quoted = ", ".join(quote(f.column) for f in fields)
+    table, quoted = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
-        if postgres:  # COPY: a tenth of the time of executemany for a ranking's 100 000 rows
-            with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({quoted}) FROM STDIN") as copy:
+        if connection.vendor == "postgresql":  # COPY: a tenth of the time of executemany
+            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row(
-                        [
-                            json.dumps(row[n], ensure_ascii=False) if n in json_fields else row[n]
-                            for n in names
-                        ]
-                    )
+                    copy.write_row(row)
             return
-        for start in range(0, len(rows), batch):
-            cursor.executemany(
-                sql,
-                [
-                    [json.dumps(row[n], ensure_ascii=False) if n in json_fields else row[n] for n in names]
-                    for row in rows[start : start + batch]
-                ],
+        sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(columns))})"
+        rows = iter(rows)
+        while chunk := list(islice(rows, batch)):
+            cursor.executemany(sql, chunk)
+
+
+ENTRY_FIELDS = (
+    "run_id",
+    "disclosure_id",
+    "enterprise_name",
+    "standard_number",
+    "title",
+    "eligible",
+    "exclusion",
+    "values",
+    "levels",
+    "comprehensiveness",
+    "advancedness",
+    "conformity",
+    "score",
+    "position",
+    "shortlisted",
+)
+
+
+def _entry_rows(
+    run: RankingRun,
+    computed: ComputedRanking,
+    details: Mapping[int, tuple],
+    scores: Mapping[int, tuple[int, engine.CandidateScore]],
+    shortlisted: set[int],
+) -> Iterator[tuple]:
+    """One RankingEntry row per candidate still disclosed, in `ENTRY_FIELDS` order. Candidates share their
+    values and levels with many others, so each distinct mapping is encoded as JSON once."""
+    keys = list(computed.values)
+    ids = [c.disclosure_id for c in computed.candidates]
+    # Per candidate, its value of each core indicator (None: none), gathered in C one indicator at a time.
+    columns = [map(own.get, ids) for own in computed.values.values()]
+    declared_values = zip(*columns, strict=True) if columns else repeat(())
+    values_json: dict[tuple, str] = {}
+    levels_json: dict[int, str] = {}  # by id(): a combination's levels mapping is one object (engine.rank)
+    run_id, unscored = run.pk, (None, None)
+    for c, declared in zip(computed.candidates, declared_values, strict=False):  # repeat(()) is endless
+        found = details.get(c.disclosure_id)
+        if found is None:  # no longer disclosed since the computation
+            continue
+        _enterprise, enterprise_name, number, title, _region = found
+        values = values_json.get(declared)
+        if values is None:
+            values = values_json[declared] = json.dumps(
+                {key: value.amount for key, value in zip(keys, declared, strict=True) if value is not None},
+                ensure_ascii=False,
             )
+        position, score = scores.get(c.disclosure_id, unscored)
+        if score is None:
+            levels, numbers = "{}", (0.0, 0.0, 0.0, 0.0)
+        else:
+            levels = levels_json.get(id(score.levels))
+            if levels is None:
+                levels = levels_json[id(score.levels)] = json.dumps(dict(score.levels), ensure_ascii=False)
+            numbers = (score.comprehensiveness, score.advancedness, score.conformity, score.score)
+        yield (
+            run_id,
+            c.disclosure_id,
+            enterprise_name[:200],
+            number,
+            title[:300],
+            not c.exclusion,
+            c.exclusion[:200],
+            values,
+            levels,
+            *numbers,
+            position,
+            c.disclosure_id in shortlisted,
+        )
 
 
 def store_ranking(actor, computed: ComputedRanking) -> RankingRun:
@@ -735,37 +832,8 @@ def store_ranking(actor, computed: ComputedRanking) -> RankingRun:
         for pk, *rest in category_disclosures(scheme)
         .values_list("pk", "enterprise_id", "enterprise__name", "standard_number", "title", "region_code")
         .order_by()
-        .iterator(chunk_size=5000)
     }
-    rows = []
-    for c in computed.candidates:
-        if c.disclosure_id not in details:  # no longer disclosed since the computation
-            continue
-        _enterprise, enterprise_name, number, title, _region = details[c.disclosure_id]
-        position, score = scores.get(c.disclosure_id, (None, None))
-        values = {
-            k: own[c.disclosure_id].amount for k, own in computed.values.items() if c.disclosure_id in own
-        }
-        rows.append(
-            {
-                "run_id": run.pk,
-                "disclosure_id": c.disclosure_id,
-                "enterprise_name": enterprise_name[:200],
-                "standard_number": number,
-                "title": title[:300],
-                "eligible": not c.exclusion,
-                "exclusion": c.exclusion[:200],
-                "values": values,
-                "levels": score.levels if score else {},
-                "comprehensiveness": score.comprehensiveness if score else 0.0,
-                "advancedness": score.advancedness if score else 0.0,
-                "conformity": score.conformity if score else 0.0,
-                "score": score.score if score else 0.0,
-                "position": position,
-                "shortlisted": c.disclosure_id in shortlisted,
-            }
-        )
-    insert_rows(RankingEntry, rows)
+    insert_rows(RankingEntry, ENTRY_FIELDS, _entry_rows(run, computed, details, scores, shortlisted))
     existing = set(ShortlistEntry.objects.filter(scheme=scheme).values_list("disclosure_id", flat=True))
     created = []
     for disclosure_id in computed.shortlist:
@@ -955,10 +1023,18 @@ def start_notice(actor, scheme: EvaluationScheme, starts_on: datetime.date, ends
         raise ValidationError(errors)
     if Notice.objects.filter(scheme=locked, state=Notice.State.OPEN).exists():
         raise ValidationError(_("该方案已有正在进行的公示,请先结束公示"), code="notice_open")
-    committed = list(
+    candidates = list(
         ShortlistEntry.objects.select_for_update().filter(scheme=locked, state=EntryState.COMMITTED)
     )
+    # A standard revised since its shortlisting waits for the review of the revision (待复核) before its notice.
+    committed = [e for e in candidates if not e.pending_recheck]
     if not committed:
+        if candidates:
+            raise ValidationError(
+                _("已提交承诺的 %(n)d 项入围标准已修订、待复核;修订版本经审查后才能公示")
+                % {"n": len(candidates)},
+                code="pending_recheck",
+            )
         raise ValidationError(
             _("没有已提交承诺书和证明材料的入围标准;入围企业提交承诺后才能公示"), code="nothing_committed"
         )
@@ -993,11 +1069,16 @@ def file_objection(
     data: Mapping[str, Any],
     *,
     today: datetime.date | None = None,
+    ip_address: str | None = None,
 ) -> Objection:
-    """Anyone (the public included) objects to an entry during its notice period, leaving a contact."""
+    """Anyone (the public included) objects to an entry during its notice period, leaving a contact. One source
+    (an account, else the client address — by default the current request's) files at most
+    `FORERUNNER_OBJECTION_RATE` objections per notice: more raise `ratelimit.RateLimited` (HTTP 429)."""
     locked = Notice.objects.select_for_update().get(pk=notice.pk)
     if not locked.accepts_objections(today):
         raise ValidationError(_("不在公示期内,不能提出异议"), code="notice_closed")
+    source = ratelimit.source_of(actor, ip_address or request_context().ip_address)
+    ratelimit.check(locked, source)
     if entry.notice_id != locked.pk or entry.state != EntryState.IN_NOTICE:
         raise ValidationError({"entry": _("该标准不在本次公示中")})
     values = {k: fold_text(str(data.get(k) or "")) for k in ("name", "contact")}
@@ -1022,6 +1103,7 @@ def file_objection(
         region_code=entry.region_code,
         after={"notice": locked.pk, "entry": entry.pk, "name": values["name"]},
     )
+    ratelimit.count(locked, source)
     return objection
 
 
@@ -1104,8 +1186,18 @@ def publish_list(
     locked = _locked_scheme(actor, scheme)
     _evaluator_of(actor, locked)
     _require_published(locked)
-    passed = list(ShortlistEntry.objects.select_for_update().filter(scheme=locked, state=EntryState.PASSED))
+    candidates = list(
+        ShortlistEntry.objects.select_for_update().filter(scheme=locked, state=EntryState.PASSED)
+    )
+    # A standard revised since its shortlisting is listed only once the revision is reviewed (待复核).
+    passed = [e for e in candidates if not e.pending_recheck]
     if not passed:
+        if candidates:
+            raise ValidationError(
+                _("公示无异议的 %(n)d 项标准已修订、待复核;修订版本经审查后才能列入名单")
+                % {"n": len(candidates)},
+                code="pending_recheck",
+            )
         raise ValidationError(_("没有公示无异议的入围标准,不能发布名单"), code="nothing_passed")
     today = today or timezone.localdate()
     valid_until = add_months(today, locked.validity_months) - datetime.timedelta(days=1)
@@ -1159,17 +1251,64 @@ def _remove(actor, entry: ShortlistEntry, reason: str) -> None:
     before = snapshot(entry)
     entry.state = EntryState.REMOVED
     entry.closed_at = timezone.now()
+    entry.recheck_since = None
     entry.reason = reason
     entry.save()
     record_event(actor, "shortlistentry.remove", entry, before=before, after=snapshot(entry))
+
+
+def review_of_version(disclosure: Disclosure) -> Review | None:
+    """The latest review (`review.services.latest_review`) of this version as disclosed. A check of the draft
+    made before it was disclosed does not count: the draft could still change after it."""
+    from nqihub.review.services import latest_review
+
+    review = latest_review(disclosure)
+    if review is None or disclosure.disclosed_at is None or review.created_at < disclosure.disclosed_at:
+        return None
+    return review
+
+
+def review_exclusion(review: Review) -> str:
+    """Why a review keeps a standard off a forerunner list ("" when it does not) — the entry prerequisites of the
+    ranking (`exclusion_reason`): the outcome 不符合, or a normative reference not current (C2)."""
+    c2 = review.findings.filter(check_id="C2").exclude(severity=Severity.INFO).exists()
+    return exclusion_reason("", review.outcome, c2)
+
+
+def _apply_review(actor, entry: ShortlistEntry, review: Review) -> str:
+    """Let `review` of the entry's standard decide: "removed", "restored" (no longer 待复核) or "" (unchanged)."""
+    why = review_exclusion(review)
+    if why:
+        _remove(
+            actor,
+            entry,
+            _("标准(版本 %(v)d)经 %(d)s 审查:%(why)s")
+            % {"v": entry.disclosure.version, "d": review.checked_on.isoformat(), "why": why},
+        )
+        return "removed"
+    if entry.pending_recheck:
+        before = snapshot(entry)
+        entry.recheck_since = None
+        entry.save()
+        record_event(
+            actor,
+            "shortlistentry.recheck",
+            entry,
+            before=before,
+            after={**snapshot(entry), "review": review.pk},
+        )
+        return "restored"
+    return ""
 
 
 @transaction.atomic
 def recheck_listed(actor, disclosure: Disclosure) -> list[ShortlistEntry]:
     """Dynamic adjustment (动态调整), called whenever a disclosure is disclosed or abolished: an active entry
     (shortlisted … listed) leaves when its standard is abolished, or when a revision is below the tier it was
-    shortlisted with on any core indicator; a revision that keeps its tiers carries the entry over. Audited;
-    returns the entries removed."""
+    shortlisted with on any core indicator. A revision that keeps its tiers carries the entry over to the new
+    version, but the entry does not count on the strength of an unreviewed revision: it is held 待复核 until a
+    review of the revision (`recheck_reviewed`) decides. An entry already past its list's validity is left alone.
+    Audited; returns the entries removed."""
     ids = [disclosure.pk, *([disclosure.previous_id] if disclosure.previous_id else [])]
     entries = list(
         ShortlistEntry.objects.select_for_update()
@@ -1178,6 +1317,8 @@ def recheck_listed(actor, disclosure: Disclosure) -> list[ShortlistEntry]:
     )
     removed = []
     for entry in entries:
+        if entry.state_on() == EntryState.EXPIRED:
+            continue
         if disclosure.state == DisclosureState.ABOLISHED and entry.disclosure_id == disclosure.pk:
             _remove(actor, entry, _("标准已废止(%(d)s)") % {"d": disclosure.standard_number})
             removed.append(entry)
@@ -1201,9 +1342,111 @@ def recheck_listed(actor, disclosure: Disclosure) -> list[ShortlistEntry]:
                 % {"v": disclosure.version, "names": "、".join(names.get(k, k) for k in dropped)},
             )
             removed.append(entry)
-        else:
-            before = snapshot(entry)
-            entry.disclosure = disclosure
-            entry.save()
-            record_event(actor, "shortlistentry.follow_revision", entry, before=before, after=snapshot(entry))
+            continue
+        before = snapshot(entry)
+        entry.disclosure = disclosure
+        entry.recheck_since = timezone.now()
+        entry.save()
+        record_event(actor, "shortlistentry.follow_revision", entry, before=before, after=snapshot(entry))
+        review = review_of_version(disclosure)
+        if review is not None and _apply_review(actor, entry, review) == "removed":
+            removed.append(entry)
     return removed
+
+
+@transaction.atomic
+def recheck_reviewed(actor, review: Review) -> dict[str, list[int]]:
+    """Called when a review of a standard is stored (`review.services.review_disclosure`): the review decides the
+    active entries of the reviewed version. 不符合 or a C2 finding removes them — the entry prerequisites no
+    longer hold; otherwise an entry held 待复核 after a revision counts again. A review that is not the version's
+    latest, or a check of a draft, changes nothing. Audited; returns {"removed": [ids], "restored": [ids]}."""
+    result: dict[str, list[int]] = {"removed": [], "restored": []}
+    disclosure = Disclosure.objects.filter(pk=review.disclosure_id).first()
+    if disclosure is None or disclosure.state != DisclosureState.DISCLOSED:
+        return result
+    if review_of_version(disclosure) != review:
+        return result
+    entries = (
+        ShortlistEntry.objects.select_for_update()
+        .filter(disclosure=disclosure, state__in=ACTIVE_STATES)
+        .select_related("scheme", "disclosure")
+        .order_by("pk")
+    )
+    for entry in entries:
+        if entry.state_on() == EntryState.EXPIRED:
+            continue
+        outcome = _apply_review(actor, entry, review)
+        if outcome:
+            result[outcome].append(entry.pk)
+    return result
+
+
+# --- validity ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Expiry:
+    lists: list[int] = field(default_factory=list)  # the lists that expired now
+    entries: list[int] = field(
+        default_factory=list
+    )  # the entries that left them (and any stray listed entry)
+
+
+@transaction.atomic
+def expire_lists(actor=None, *, today: datetime.date | None = None) -> Expiry:
+    """Store the end of every validity that is over: a published list whose `valid_until` is before `today` gets
+    its `expired_at`, and its listed entries become 已过有效期. Idempotent (an expired list is skipped), one audit
+    event per list (`forerunnerlist.expire`, with its entries). Run daily by `nqihub forerunner-expire`; pages
+    show the same state from the dates before it has run (`ShortlistEntry.state_on`)."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    done = Expiry()
+    due = (
+        ForerunnerList.objects.select_for_update()
+        .filter(expired_at__isnull=True, valid_until__lt=today)
+        .order_by("valid_until", "pk")
+    )
+    for listing in due:
+        entries = list(
+            ShortlistEntry.objects.select_for_update()
+            .filter(listing=listing, state=EntryState.LISTED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        ShortlistEntry.objects.filter(pk__in=entries).update(
+            state=EntryState.EXPIRED,
+            closed_at=now,
+            recheck_since=None,
+            reason=_("名单有效期已于 %(d)s 届满") % {"d": listing.valid_until.isoformat()},
+            updated_at=now,
+        )
+        before = snapshot(listing)
+        listing.expired_at = now
+        listing.save(update_fields=["expired_at"])
+        scheme_region = EvaluationScheme.objects.filter(pk=listing.scheme_id).values_list(
+            "region_code", flat=True
+        )[0]
+        record_event(
+            actor,
+            "forerunnerlist.expire",
+            listing,
+            region_code=scheme_region,
+            before=before,
+            after={**snapshot(listing), "entries": entries},
+        )
+        done.lists.append(listing.pk)
+        done.entries.extend(entries)
+    # A listed entry past its own validity outside those lists (an entry's validity is its list's, so none is
+    # expected; kept so that no listed entry outlives its date).
+    for entry in ShortlistEntry.objects.select_for_update().filter(
+        state=EntryState.LISTED, valid_until__lt=today
+    ):
+        before = snapshot(entry)
+        entry.state = EntryState.EXPIRED
+        entry.closed_at = now
+        entry.recheck_since = None
+        entry.reason = _("有效期已于 %(d)s 届满") % {"d": entry.valid_until.isoformat()}
+        entry.save()
+        record_event(actor, "shortlistentry.expire", entry, before=before, after=snapshot(entry))
+        done.entries.append(entry.pk)
+    return done

@@ -10,6 +10,7 @@ app_name = "forerunner"
 router = SimpleRouter()
 router.register("api/v1/forerunner/schemes", api.SchemeViewSet, basename="scheme-api")
 router.register("api/v1/forerunner/lists", api.ListViewSet, basename="list-api")
+router.register("api/v1/forerunner/notices", api.NoticeViewSet, basename="notice-api")
 
 P = "forerunner/"
 urlpatterns = [

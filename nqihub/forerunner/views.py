@@ -29,7 +29,7 @@ from django.views import View
 from nqihub.core.scoping import Action, can, reach, restrict
 from nqihub.core.views_base import PublicPage, ScopedDetailView, ScopedMixin
 
-from . import exports, forms, selectors, services
+from . import exports, forms, ratelimit, selectors, services
 from .models import (
     EntryDocument,
     EntryState,
@@ -213,6 +213,11 @@ class NoticeDetail(PublicView):
                 services.file_objection(request.user, notice, entry, form.cleaned_data)
             except ValidationError as exc:
                 _attach(form, exc)
+            except ratelimit.RateLimited as exc:
+                form.add_error(None, exc.message)
+                response = self.render(notice, form, status=429)
+                response["Retry-After"] = str(exc.retry_after)
+                return response
             else:
                 messages.success(request, _("异议已提交,评估机构将核实处理并与您联系"))
                 return HttpResponseRedirect(notice.get_absolute_url())
@@ -415,7 +420,14 @@ def manage_context(request, scheme: EvaluationScheme, **extra) -> dict:
         "editable": scheme.state == SchemeState.DRAFT,
         "runs": scheme.runs.order_by("-computed_at", "-id")[:10],
         "entries": entries,
-        "counts": {state: sum(1 for e in entries if e.state == state) for state in EntryState.values},
+        # Entries held 待复核 go into no notice and no list: counted apart.
+        "counts": {
+            **{
+                state: sum(1 for e in entries if e.shown_state == state and not e.pending_recheck)
+                for state in EntryState.values
+            },
+            "pending": sum(1 for e in entries if e.pending_recheck and e.shown_state != EntryState.EXPIRED),
+        },
         "open_notice": open_notice,
         "objections": objections,
         "resolve_form": forms.ResolveForm(),

@@ -385,7 +385,16 @@ def review_disclosure(
         region_code=disclosure.region_code,
         after={"outcome": review.outcome, "findings": [f.check for f in result.findings]},
     )
+    _recheck_forerunner_entries(actor, review)
     return review
+
+
+def _recheck_forerunner_entries(actor, review: Review) -> None:
+    """A review decides the forerunner entries of the reviewed version: 不符合 removes them from their list, and
+    one held 待复核 after a revision counts again otherwise (dynamic adjustment)."""
+    from nqihub.forerunner.services import recheck_reviewed  # the forerunner app builds on this one
+
+    recheck_reviewed(actor, review)
 
 
 def latest_review(disclosure: Disclosure) -> Review | None:

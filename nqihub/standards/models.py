@@ -257,5 +257,7 @@ class Indicator(models.Model):
         return f"{self.name} {self.requirement}"
 
 
-# Public search keeps its own index model in models_search.py (one room for search).
+# Public search keeps its own index model in models_search.py (one room for search); the numeric bounds of the
+# indicators of the standards in force, which rankings read, are in models_values.py.
 from .models_search import *  # noqa: E402, F403
+from .models_values import *  # noqa: E402, F403

@@ -32,6 +32,7 @@ from nqihub.registry.models import Enterprise
 
 from . import documents
 from .catalogue import replacement_of
+from .indicator_values import sync_indicator_values
 from .models import (
     CatalogueStandard,
     CatalogueStatus,
@@ -742,7 +743,9 @@ def disclose(actor, disclosure: Disclosure) -> Disclosure:
                 actor, "disclosure.supersede", previous, before=before_previous, after=snapshot(previous)
             )
             _sync_search(previous)
+            sync_indicator_values(previous)
     _sync_search(d)
+    sync_indicator_values(d)
     _recheck_forerunner_lists(actor, d)
     return d
 
@@ -815,6 +818,7 @@ def abolish(actor, disclosure: Disclosure) -> Disclosure:
     d.save()
     record_event(actor, "disclosure.abolish", d, before=before, after=snapshot(d))
     _sync_search(d)
+    sync_indicator_values(d)
     _recheck_forerunner_lists(actor, d)
     return d
 

@@ -7,7 +7,8 @@ shortlisted and one in notice, and the same two of the outside enterprise in the
 published scheme with one objection; a commitment letter uploaded for each shortlisted one; a list per published
 scheme. What every role gets is written out here by hand (independently of nqihub/forerunner/scopes.py):
 
-- everyone reads key areas, published schemes, rankings, notices and lists, and may object during a notice;
+- everyone reads key areas, published schemes, rankings, notices and lists, and may object during a notice (on
+  its page and through the API);
 - a shortlisted standard is public from its notice on; before that its enterprise, its evaluator and the
   administrator see it; commitment letters only the enterprise, the evaluator and the administrator;
 - only the administrator edits key areas; only the evaluator (staff of the institution that files the scheme)
@@ -331,6 +332,51 @@ class Api(Endpoint):
         assert client.post(reverse(name), {}, content_type="application/json").status_code in (403, 405)
 
 
+@dataclass(frozen=True)
+class NoticeApi(Endpoint):
+    """The public notice API: every role reads both notices with their public entries (never one still only
+    shortlisted), and may object to an entry of an open notice (201); an entry not in the notice is a 400 naming
+    the field, and nothing is stored."""
+
+    kind: str = "list"  # "list", "detail" or "objections"
+
+    def check(self, client, world, role, name):
+        from django.core.cache import cache
+
+        from nqihub.forerunner.models import Objection
+
+        cache.clear()  # the objection rate limit counts in the cache
+        rows = world_forerunner(world)
+        login(client, world, role)
+        notices = (rows["notice_in"], rows["notice_out"])
+        if self.kind == "list":
+            response = client.get(reverse(name))
+            assert response.status_code == 200
+            found = {row["id"]: row for row in response.json()["results"]}
+            assert {n.pk for n in notices} <= set(found)
+            titles = {e["title"] for n in notices for e in found[n.pk]["entries"]}
+            assert titles == {ENTRY_TITLES["in_notice"], ENTRY_TITLES["out_notice"]}, titles
+            assert client.post(reverse(name), {}, content_type="application/json").status_code in (403, 405)
+            return
+        if self.kind == "detail":
+            for notice in notices:
+                assert client.get(reverse(name, args=[notice.pk])).status_code == 200
+            return
+        before = Objection.objects.count()
+        data = {
+            "entry": rows["out_notice"].pk,
+            "name": "张三",
+            "contact": "13900000000",
+            "reason": "样品与型号不符",
+        }
+        url = reverse(name, args=[rows["notice_out"].pk])
+        response = client.post(url, data, content_type="application/json")
+        assert response.status_code == 201, (response.status_code, response.content)
+        bad = client.post(url, {**data, "entry": rows["in_notice"].pk}, content_type="application/json")
+        assert bad.status_code == 400 and "entry" in bad.json()
+        assert Objection.objects.count() == before + 1
+
+
 ENTRIES = ("in_short", "in_notice", "out_short", "out_notice")
 # role → which of ENTRIES its detail page shows (200) or not (404).
 ENTRY_SEE = {
@@ -442,4 +488,7 @@ ROWS: dict[str, Endpoint] = {
     f"{P}scheme-api-detail": Api(detail=True),
     f"{P}list-api-list": Api(kind="list"),
     f"{P}list-api-detail": Api(kind="list", detail=True),
+    f"{P}notice-api-list": NoticeApi(kind="list"),
+    f"{P}notice-api-detail": NoticeApi(kind="detail"),
+    f"{P}notice-api-objections": NoticeApi(kind="objections"),
 }

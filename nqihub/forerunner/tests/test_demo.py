@@ -4,6 +4,7 @@ open notice and a removal — through the services, labelled 示例, idempotent.
 import pytest
 from django.urls import reverse
 
+from nqihub.core.models import User
 from nqihub.demo.registry import build_accounts, build_registry
 from nqihub.demo.review import build_reviews
 from nqihub.demo.standards import build_disclosures
@@ -17,6 +18,7 @@ from nqihub.forerunner.models import (
     RankingRun,
     ShortlistEntry,
 )
+from nqihub.review import services as review_services
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +45,12 @@ def test_the_demo_ranks_lists_notices_and_removes(demo, client):
     states = list(ShortlistEntry.objects.filter(scheme=scheme).values_list("state", flat=True))
     assert states.count(EntryState.LISTED) == 2 and states.count(EntryState.REMOVED) == 1
     assert states.count(EntryState.IN_NOTICE) == 1 and states.count(EntryState.SHORTLISTED) == 1
+    # One listed enterprise revised keeping its tiers: held 待复核 until the city's regulator reviews it.
+    held = ShortlistEntry.objects.get(scheme=scheme, recheck_since__isnull=False)
+    assert held.state == EntryState.LISTED and held.disclosure.version == 2 and not held.is_current
+    review_services.review_disclosure(User.objects.get(username="demo_city"), held.disclosure)
+    held.refresh_from_db()
+    assert held.is_current
     assert Notice.objects.filter(scheme=scheme, state="open").get().objections.get().state == "dismissed"
     listing = ForerunnerList.objects.get(scheme=scheme)
     assert listing.is_demo and "示例" in listing.title

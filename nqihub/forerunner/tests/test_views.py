@@ -226,7 +226,7 @@ def test_enterprise_commits_evaluator_notices_public_objects_and_the_list_is_pub
     html = client.get(listing.get_absolute_url()).content.decode()
     assert "甲号瓷" in html and 'data-testid="validity"' in html and "有效" in html
     rows = sheet(client.get(reverse("forerunner:list_export", args=[listing.pk])))
-    assert rows[0] == ["企业", "标准编号", "标准名称", "综合得分", "状态", "列入时间", "有效期至", "移出原因"]
+    assert rows[0] == ["企业", "标准编号", "标准名称", "综合得分", "状态", "列入时间", "有效期至", "原因说明"]
     assert rows[1][2] == "甲号瓷" and rows[1][4] == "已列入领跑者名单"
     assert rows[1][6] == listing.valid_until.isoformat()
 
@@ -270,3 +270,14 @@ def test_a_removed_standard_shows_on_the_list_with_its_reason(client, evaluator)
 def test_the_forerunner_subsystem_is_linked_from_every_page(client, reference_data):
     html = client.get(reverse("core:home")).content.decode()
     assert f'href="{reverse("forerunner:home")}"' in html
+
+
+def test_the_notice_form_gives_the_browser_iso_dates(client, evaluator):
+    """A date input takes ISO dates only: the Chinese input format (2026/11/22) left it empty in the browser."""
+    s = b.scheme(evaluator)
+    client.force_login(evaluator)
+    html = client.get(reverse("forerunner:scheme_manage", args=[s.pk])).content.decode()
+    today = timezone.localdate()
+    assert f'type="date" name="starts_on" value="{today.isoformat()}"' in html
+    ends = today + datetime.timedelta(days=s.notice_days)
+    assert f'type="date" name="ends_on" value="{ends.isoformat()}"' in html
