@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from nqihub.core.models import Stamped
 from nqihub.core.validators import validate_region_code
 
 from .engine import BENCHMARK_CLASSES, LEVELS, VERDICTS
@@ -37,7 +38,7 @@ assert set(Level.values) == set(LEVELS)
 assert set(Verdict.values) == set(VERDICTS)
 
 
-class AdvancedStandard(models.Model):
+class AdvancedStandard(Stamped):
     """An international, foreign advanced or domestic advanced standard (国际先进标准数据库)."""
 
     number = models.CharField(_("标准号"), max_length=120)
@@ -52,7 +53,6 @@ class AdvancedStandard(models.Model):
     # GB/T 4754-2017 codes (any level, comma separated) of the products the standard applies to.
     category_codes = models.CharField(_("适用产品分类"), max_length=200, blank=True)
     source = models.CharField(_("数据来源"), max_length=200, blank=True)
-    is_demo = models.BooleanField(_("示例数据"), default=False)
     created_by = models.ForeignKey(
         "core.User",
         verbose_name=_("录入人"),
@@ -61,8 +61,6 @@ class AdvancedStandard(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("国际先进标准")
@@ -146,7 +144,7 @@ class SchemeState(models.TextChoices):
     PUBLISHED = "published", _("已发布")
 
 
-class BenchmarkScheme(models.Model):
+class BenchmarkScheme(Stamped):
     """对标技术方案: for one product, the benchmark standards by class and the indicators to compare."""
 
     title = models.CharField(_("方案名称"), max_length=200)
@@ -168,9 +166,6 @@ class BenchmarkScheme(models.Model):
     )
     consultation_at = models.DateTimeField(_("征求意见时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
-    is_demo = models.BooleanField(_("示例数据"), default=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("对标技术方案")
@@ -232,7 +227,7 @@ class ResultState(models.TextChoices):
     VERIFIED = "verified", _("已达标验证")
 
 
-class BenchmarkResult(models.Model):
+class BenchmarkResult(Stamped):
     """One enterprise's benchmarking of one disclosed standard (对标结果), with its level and, later, its
     verification (达标) by an institution or a regulator on a test report."""
 
@@ -301,9 +296,6 @@ class BenchmarkResult(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    is_demo = models.BooleanField(_("示例数据"), default=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("对标结果")
@@ -366,14 +358,13 @@ class ResultItem(models.Model):
 # --- the 对标达标 campaign: pilot cities, trainings, rankings (docs/campaign.md) ---------------------------------
 
 
-class PilotBatch(models.Model):
+class PilotBatch(Stamped):
     """A batch of pilot cities (试点城市) of the 百城千业万企对标达标 campaign, as announced: 第N批."""
 
     number = models.PositiveSmallIntegerField(_("批次"))
     title = models.CharField(_("名称"), max_length=200)
     announced_on = models.DateField(_("公布日期"), null=True, blank=True)
     source = models.CharField(_("依据文件"), max_length=300, blank=True)
-    is_demo = models.BooleanField(_("示例数据"), default=False)
     created_by = models.ForeignKey(
         "core.User",
         verbose_name=_("录入人"),
@@ -382,8 +373,6 @@ class PilotBatch(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("试点城市批次")
@@ -424,7 +413,7 @@ class PilotCity(models.Model):
         return reverse("benchmarking:campaign_pilot_detail", args=[self.batch_id])
 
 
-class Training(models.Model):
+class Training(Stamped):
     """A training of the campaign (对标达标培训) held in a region, with the registered enterprises trained: "enterprises
     trained" counts distinct enterprises, so each is a row of the registry, not a number typed per training."""
 
@@ -439,7 +428,6 @@ class Training(models.Model):
         "registry.Enterprise", verbose_name=_("参训企业"), related_name="benchmark_trainings", blank=True
     )
     note = models.TextField(_("说明"), blank=True)
-    is_demo = models.BooleanField(_("示例数据"), default=False)
     created_by = models.ForeignKey(
         "core.User",
         verbose_name=_("录入人"),
@@ -448,8 +436,6 @@ class Training(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("对标达标培训")
@@ -468,7 +454,7 @@ class RankingSource(models.TextChoices):
     IMPORTED = "imported", _("导入国家平台发布的排名")
 
 
-class RankingSnapshot(models.Model):
+class RankingSnapshot(Stamped):
     """The ranking of pilot cities on one day: computed from this platform's data over the cities of a pilot batch,
     or imported from the table the national platform publishes. Snapshots of the same source, key, batch (and demo
     flag) form a series; a city's movement is between consecutive snapshots of its series."""
@@ -486,7 +472,6 @@ class RankingSnapshot(models.Model):
     )
     title = models.CharField(_("名称"), max_length=200, blank=True)
     note = models.TextField(_("说明"), blank=True)
-    is_demo = models.BooleanField(_("示例数据"), default=False)
     created_by = models.ForeignKey(
         "core.User",
         verbose_name=_("录入人"),
@@ -495,8 +480,6 @@ class RankingSnapshot(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("试点城市排名")

@@ -6,6 +6,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Stamped(models.Model):
+    """The three columns most records carry: marked as demo data (示例, shown wherever the row shows), and when
+    it was created and last changed (updated_at is also the version an editor saw: records.update_record)."""
+
+    is_demo = models.BooleanField(_("示例数据"), default=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 class RegionLevel(models.TextChoices):
     PROVINCE = "province", _("省级")
     PREFECTURE = "prefecture", _("地级")

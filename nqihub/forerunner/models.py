@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from nqihub.core.models import Stamped
 
-class KeyArea(models.Model):
+
+class KeyArea(Stamped):
     """A year's key area: the product categories (GB/T 4754-2017 小类) in which forerunners are evaluated."""
 
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
@@ -24,9 +26,6 @@ class KeyArea(models.Model):
     # Comma-separated 4-digit codes of GB/T 4754-2017 (e.g. "3074,1353").
     category_codes = models.CharField(_("产品分类"), max_length=200)
     description = models.TextField(_("说明"), blank=True)
-    is_demo = models.BooleanField(_("示例数据"), default=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("领跑者重点领域")
@@ -50,7 +49,7 @@ class SchemeState(models.TextChoices):
     PUBLISHED = "published", _("已发布")
 
 
-class EvaluationScheme(models.Model):
+class EvaluationScheme(Stamped):
     """评估方案: what an evaluator ranks in one product category, and how the shortlist is chosen."""
 
     key_area = models.ForeignKey(
@@ -87,9 +86,6 @@ class EvaluationScheme(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    is_demo = models.BooleanField(_("示例数据"), default=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("领跑者评估方案")

@@ -5,8 +5,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from nqihub.core.models import Stamped
 
-class LimitTable(models.Model):
+
+class LimitTable(Stamped):
     """The requirements a (usually mandatory) standard sets per indicator and product category or class, e.g.
     GB 3838-2002 Table 1 by water-quality class Ⅰ–Ⅴ. Check C3 compares enterprise indicators with these."""
 
@@ -24,9 +26,6 @@ class LimitTable(models.Model):
     # GB/T 4754 codes (prefixes) of the products the table applies to; empty: decided per category below.
     industry_codes = models.CharField(_("适用行业代码"), max_length=200, blank=True)
     source = models.TextField(_("数据来源"))
-    is_demo = models.BooleanField(_("示例数据"), default=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("限量指标表")

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from nqihub.core.models import Stamped
 from nqihub.core.validators import validate_region_code
 
 
@@ -44,7 +45,7 @@ class AdoptionDegree(models.TextChoices):
     NEQ = "NEQ", _("非等效采用")
 
 
-class CatalogueStandard(models.Model):
+class CatalogueStandard(Stamped):
     """An external standard (national, industry, local, group, metrology, international, foreign) as the official
     catalogue lists it. Enterprises pick these; they never type them."""
 
@@ -79,9 +80,6 @@ class CatalogueStandard(models.Model):
     competent_dept = models.CharField(_("主管部门"), max_length=120, blank=True)
     responsible_tc = models.CharField(_("归口单位"), max_length=200, blank=True)
     source = models.CharField(_("数据来源"), max_length=200, blank=True)
-    is_demo = models.BooleanField(_("示例数据"), default=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("标准目录")
@@ -118,7 +116,7 @@ class CommitmentRole(models.TextChoices):
     AUTHORISED = "authorised", _("授权人")
 
 
-class Disclosure(models.Model):
+class Disclosure(Stamped):
     """One standard an enterprise declares it executes (自我声明公开), in one version."""
 
     enterprise = models.ForeignKey(
@@ -179,9 +177,6 @@ class Disclosure(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    is_demo = models.BooleanField(_("示例数据"), default=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("标准自我声明")

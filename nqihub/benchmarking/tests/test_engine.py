@@ -307,7 +307,10 @@ def test_the_deployment_level_rules_are_checked_at_start_up(settings):
 
     settings.BENCHMARK_LEVEL_RULES = {}
     assert level_rules() == []
-    settings.BENCHMARK_LEVEL_RULES = {"version": "city-2027", "tiers": [{"level": "gold", "classes": ["iso"]}]}
+    settings.BENCHMARK_LEVEL_RULES = {
+        "version": "city-2027",
+        "tiers": [{"level": "gold", "classes": ["iso"]}],
+    }
     errors = level_rules()
     assert [e.id for e in errors] == ["benchmarking.E001"] and "gold" in errors[0].msg
     settings.BENCHMARK_LEVEL_RULES = ["not", "an", "object"]
